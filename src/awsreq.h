@@ -1,0 +1,70 @@
+/*
+ * awsreq - one AWS API call: sign, send, classify, retry.
+ *
+ * Each attempt is signed afresh (SigV4 header form, or unsigned for
+ * AssumeRoleWithWebIdentity) and sent on the shared http client. Failures
+ * are classified by retry.h (standard mode); the error code comes from the
+ * STS XML <Error> (query protocol) or from x-amzn-ErrorType and the JSON
+ * body (rest-json, EKS). The final result reaches the callback once.
+ *
+ * Ownership: awsreq_submit() copies the call (the body and credentials are
+ * zeroed when the call ends). The result passed to the callback is
+ * borrowed and valid only during the call.
+ */
+#ifndef ROLEHOP_AWSREQ_H
+#define ROLEHOP_AWSREQ_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "creds.h"
+#include "endpoint.h"
+#include "err.h"
+#include "http.h"
+#include "retry.h"
+
+struct awsctx {
+	struct http *http;
+	struct retry_quota quota;
+	long skew_seconds; /* server time minus local time */
+	unsigned rand_state;
+};
+
+enum aws_protocol {
+	AWS_QUERY_XML, /* STS */
+	AWS_REST_JSON, /* EKS */
+};
+
+struct aws_call {
+	const char *service;       /* signing name: "sts", "eks" */
+	const struct endpoint *ep; /* base URL and signing region */
+	const char *method;
+	const char *path;  /* after the endpoint's base path: "/", "/clusters" */
+	const char *query; /* already encoded, or NULL */
+	const char *body;  /* may be secret */
+	size_t body_len;
+	const char *content_type; /* signed when set */
+	const struct creds *creds; /* NULL: send unsigned */
+	enum aws_protocol protocol;
+	const char *what; /* "AssumeRole" etc., for messages and logs */
+};
+
+struct aws_result {
+	enum status status; /* ST_OK for a 2xx answer */
+	struct err err;     /* filled when status != ST_OK */
+	const struct http_resp *resp; /* the last answer (NULL if none) */
+	int attempts;
+};
+
+typedef void aws_done_fn(void *arg, const struct aws_result *);
+
+void awsctx_init(struct awsctx *, struct http *);
+void awsreq_submit(struct awsctx *, const struct aws_call *, aws_done_fn *,
+    void *arg);
+/* Parse an EKS-style error: code from x-amzn-ErrorType (text before the
+ * first ':' then after the last '#'), else body code/Code/__type; message
+ * from body message/Message. -1 when nothing usable was found. */
+int awsreq_json_error(const char *error_type, const char *body, size_t len,
+    char *code, size_t codelen, char *msg, size_t msglen);
+
+#endif
