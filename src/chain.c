@@ -872,6 +872,16 @@ seed_from_cache(struct chain_run *r)
 	r->next = last;
 }
 
+/* Whether any hop talks to STS (the others need no endpoint or region). */
+static bool
+needs_sts(const struct target *t)
+{
+	for (size_t i = 0; i < t->nhops; i++)
+		if (cacheable(t->hops[i].kind))
+			return true;
+	return false;
+}
+
 void
 chain_assume(struct engine *eng, const struct target *t, chain_done_fn *done,
     void *arg)
@@ -897,7 +907,7 @@ chain_assume(struct engine *eng, const struct target *t, chain_done_fn *done,
 		return;
 	}
 	if (targets_endpoint(eng->targets, t, eng->env, "sts", &r->sts, &e) !=
-	    ST_OK) {
+	    ST_OK && needs_sts(t)) {
 		err_prefix(&e, "%s", t->name);
 		run_fail(r, &e, 0);
 		return;

@@ -53,7 +53,12 @@ struct sts_error {
  * (AccessKeyId, SecretAccessKey, SessionToken, Expiration, and the
  * AssumedRoleUser Arn as out->arn, the AssumedRoleId as out->user_id and
  * the account taken from the ARN as out->account). ST_PARSE with a
- * message when the XML is malformed, truncated, or lacks a field. */
+ * message when the XML is malformed, truncated, or lacks a field.
+ * out is initialised here (any old content is not freed) and left empty
+ * on failure. An error answer gives ST_AWS with the AWS code in e->code
+ * and the AWS message alone in e->msg. Inputs over 1 MiB, any DOCTYPE
+ * and single values over 64 KiB are refused (ST_PARSE); messages never
+ * quote the body. AssumedRoleId is optional (out->user_id NULL). */
 enum status sts_parse_credentials(const char *xml, size_t len,
     struct creds *out, struct err *);
 
@@ -62,16 +67,20 @@ struct sts_identity {
 	char *arn;
 	char *user_id;
 };
+/* UserId, Account and Arn are required. out is initialised here, left
+ * empty on failure; the caller frees it with sts_identity_done(). Errors
+ * as for sts_parse_credentials(). */
 enum status sts_parse_caller_identity(const char *xml, size_t len,
     struct sts_identity *out, struct err *);
 void sts_identity_done(struct sts_identity *);
 
-/* Find the first <Error> at any depth. 0 when found (out filled), -1 when
- * the body is not XML or has no Error element. */
+/* Find the first <Error> at any depth. 0 when found (out filled, fields
+ * cut to fit on a UTF-8 boundary), -1 (out zeroed) when the body is not
+ * well-formed XML or has no Error element. */
 int sts_parse_error(const char *xml, size_t len, struct sts_error *out);
 
 /* The 12-digit account of an ARN (arn:aws:sts::123456789012:...), copied
- * into out; -1 when there is none. */
+ * into out; -1 (out "") when there is none. */
 int sts_arn_account(const char *arn, char out[13]);
 
 #endif

@@ -25,8 +25,7 @@ fake_start '[
            "Token": "pod-token", "AccountId": "121212121212",
            "Expiration": "2099-01-01T00:00:00.123456789Z"}},
  {"match": {"action": "AssumeRole"}, "reply": "assume_role"},
- {"match": {"action": "GetCallerIdentity"}, "reply": "get_caller_identity",
-  "account": "999999999999"}
+ {"match": {"action": "GetCallerIdentity"}, "reply": "get_caller_identity"}
 ]'
 mkdir -p "$HOME/.aws"
 cat >"$HOME/.aws/config" <<CFG

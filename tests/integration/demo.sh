@@ -8,7 +8,7 @@ TMPDIR=$T_DIR
 export TMPDIR
 t_run sh "$top_srcdir/data/demo/demo.sh"
 t_assert_eq 0 "$T_RC" "demo status"
-t_assert_file_contains "$T_OUT" "dev   rolehop-config  web-identity ci-account-iam-role > assume-role dev-admin" \
+t_assert_file_contains "$T_OUT" "dev     rolehop-config  web-identity ci-account-iam-role > assume-role dev-admin" \
     "demo list"
 t_assert_file_contains "$T_OUT" "arn      arn:aws:sts::222222222222:assumed-role/dev-admin/xactarget" \
     "demo whoami dev"

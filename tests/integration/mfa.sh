@@ -41,7 +41,7 @@ t_assert_file_contains "$T_ERR" "hint: run rolehop whoami mfa on a terminal" "MF
 t_assert_eq 0 "$(fake_count AssumeRole)" "nothing sent"
 
 # On a terminal (a pty), whoami prompts and sends the code.
-t_run python3 - "$ROLEHOP" <<'PY'
+cat >"$T_DIR/tty_driver.py" <<'PY'
 import os, pty, sys, select, time
 pid, fd = pty.fork()
 if pid == 0:
@@ -66,6 +66,7 @@ _, status = os.waitpid(pid, 0)
 sys.stdout.write(out.decode(errors="replace"))
 sys.exit(os.waitstatus_to_exitcode(status))
 PY
+t_run python3 "$T_DIR/tty_driver.py" "$ROLEHOP"
 t_assert_eq 0 "$T_RC" "whoami with an MFA code"
 t_assert_file_contains "$T_OUT" "arn:aws:sts::222222222222:assumed-role/needs-mfa/op" \
     "identity after MFA"

@@ -19,8 +19,14 @@ for p in ci-env target-env stg deep static static-role; do
     t_assert_eq "$(t_json 'd["Account"]' "$T_DIR/aws-$p.json")" \
         "$(t_json 'd["identity"]["account"]' "$T_DIR/rolehop-$p.json")" \
         "$p: account as the AWS CLI sees it"
-    t_assert_eq "$(t_json 'd["Arn"]' "$T_DIR/aws-$p.json")" \
-        "$(t_json 'd["identity"]["arn"]' "$T_DIR/rolehop-$p.json")" \
+    # Without role_session_name the tools pick their own session names
+    # (botocore-session-EPOCH, rolehop-USER): compare the role part then.
+    case $p in
+    deep | static-role) cut='.rsplit("/", 1)[0]' ;;
+    *) cut= ;;
+    esac
+    t_assert_eq "$(t_json "d[\"Arn\"]$cut" "$T_DIR/aws-$p.json")" \
+        "$(t_json "d[\"identity\"][\"arn\"]$cut" "$T_DIR/rolehop-$p.json")" \
         "$p: ARN as the AWS CLI sees it"
 done
 
