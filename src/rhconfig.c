@@ -484,7 +484,11 @@ read_config(struct schema *s, const struct node *root, struct rhconfig *c)
 {
 	enum status st;
 
-	if (root == NULL)
+	/* An empty document ("---" alone) is an empty configuration. */
+	if (root == NULL ||
+	    (root->kind == NODE_SCALAR && root->plain &&
+		(root->text[0] == '\0' || strcmp(root->text, "~") == 0 ||
+		    strcmp(root->text, "null") == 0)))
 		return ST_OK;
 	st = want(s, root, NODE_MAP, "the configuration");
 	for (size_t i = 0; i + 1 < root->nkids && st == ST_OK; i += 2) {

@@ -544,6 +544,21 @@ test_creds_context(void **state)
 	    ST_PARSE);
 	assert_string_equal(
 	    e.msg, "malformed STS response: no Credentials/AccessKeyId");
+	/* A repeated field keeps its first value. */
+	assert_int_equal(
+	    creds_text("<AssumeRoleResult><Credentials>"
+	               "<AccessKeyId>FIRST</AccessKeyId>"
+	               "<AccessKeyId>SECOND</AccessKeyId>"
+	               "<SecretAccessKey>S</SecretAccessKey>"
+	               "<SessionToken>T</SessionToken>"
+	               "<Expiration>2026-11-28T13:52:10Z</Expiration>"
+	               "</Credentials><AssumedRoleUser>"
+	               "<Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn>"
+	               "</AssumedRoleUser></AssumeRoleResult>",
+	               &c, &e),
+	    ST_OK);
+	assert_string_equal(c.access_key_id, "FIRST");
+	creds_done(&c);
 	/* A GetCallerIdentity answer is not credentials. */
 	assert_int_equal(creds_from("get_caller_identity_moto.xml", &c, &e),
 	                 ST_PARSE);
