@@ -182,9 +182,9 @@ set_error(struct http_job *j, const char *text)
 
 	snprintf(j->resp.error, sizeof j->resp.error, "%s", text);
 	n = strlen(j->resp.error);
-	while (n > 0 && (j->resp.error[n - 1] == '\n' ||
-			    j->resp.error[n - 1] == '\r' ||
-			    j->resp.error[n - 1] == ' '))
+	while (n > 0 &&
+	       (j->resp.error[n - 1] == '\n' || j->resp.error[n - 1] == '\r' ||
+	        j->resp.error[n - 1] == ' '))
 		j->resp.error[--n] = '\0';
 }
 
@@ -226,7 +226,7 @@ capture(const char *line, size_t len, const char *name, char **slot)
 	while (v < end && (*v == ' ' || *v == '\t'))
 		v++;
 	while (end > v && (end[-1] == '\r' || end[-1] == '\n' ||
-			      end[-1] == ' ' || end[-1] == '\t'))
+	                   end[-1] == ' ' || end[-1] == '\t'))
 		end--;
 	free(*slot);
 	*slot = xstrndup(v, (size_t)(end - v));
@@ -294,7 +294,7 @@ log_body(const char *what, const void *p, size_t len)
 	if (log_level() < 2 || len == 0)
 		return;
 	log_msg(2, "http: %s body (%zu bytes): %.*s", what, len,
-	    (int)(len > INT_MAX ? INT_MAX : len), (const char *)p);
+	        (int)(len > INT_MAX ? INT_MAX : len), (const char *)p);
 }
 
 /* Create the easy handle for a job and add it to the multi handle. */
@@ -326,11 +326,12 @@ job_start(struct http *h, struct http_job *j)
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS,
-	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	                 (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
-	    (curl_off_t)(h->max_body > (size_t)INT64_MAX ? INT64_MAX
-							  : h->max_body));
+	                 (curl_off_t)(h->max_body > (size_t)INT64_MAX
+	                                  ? INT64_MAX
+	                                  : h->max_body));
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)j);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -347,15 +348,15 @@ job_start(struct http *h, struct http_job *j)
 			j->body = xcalloc(1, 1);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, j->body);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)j->body_len);
+		                 (curl_off_t)j->body_len);
 		if (strcmp(j->method, "POST") != 0)
 			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, j->method);
 	}
 	log_msg(2, "http: #%llu %s %s", (unsigned long long)j->id, j->method,
-	    j->url);
+	        j->url);
 	for (s = j->headers; s && log_level() >= 2; s = s->next)
 		log_msg(2, "http: #%llu > %s", (unsigned long long)j->id,
-		    s->data);
+		        s->data);
 	if (j->body)
 		log_body("request", j->body, j->body_len);
 	if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
@@ -385,7 +386,7 @@ start_due(struct http *h, struct job_list *done)
 	struct http_job *j;
 
 	while ((j = h->queue.head) != NULL && j->due_us <= now &&
-	    h->active.n < h->max_parallel) {
+	       h->active.n < h->max_parallel) {
 		list_remove(&h->queue, j);
 		if (job_start(h, j) != 0) {
 			job_fail_early(j, done);
@@ -398,7 +399,7 @@ start_due(struct http *h, struct job_list *done)
 /* A transfer ended: fill the response and move the job to done. */
 static void
 job_finish(struct http *h, struct http_job *j, CURLcode rc,
-    struct job_list *done)
+           struct job_list *done)
 {
 	long status = 0;
 
@@ -411,7 +412,7 @@ job_finish(struct http *h, struct http_job *j, CURLcode rc,
 	j->resp.elapsed_ms = (long)((now_us() - j->start_us) / 1000);
 	if (j->resp.failure == HTTP_TOO_LARGE)
 		snprintf(j->resp.error, sizeof j->resp.error,
-		    "response body larger than %zu bytes", h->max_body);
+		         "response body larger than %zu bytes", h->max_body);
 	else if (j->resp.failure != HTTP_OK)
 		set_error(j, j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
 	list_append(done, j);
@@ -424,13 +425,13 @@ log_result(const struct http_job *j)
 		return;
 	if (j->resp.failure == HTTP_OK) {
 		log_msg(2, "http: #%llu %s %s -> %ld (%ld ms)",
-		    (unsigned long long)j->id, j->method, j->url,
-		    j->resp.status, j->resp.elapsed_ms);
+		        (unsigned long long)j->id, j->method, j->url,
+		        j->resp.status, j->resp.elapsed_ms);
 		log_body("response", j->resp.body.data, j->resp.body.len);
 	} else {
 		log_msg(2, "http: #%llu %s %s failed: %s (%ld ms)",
-		    (unsigned long long)j->id, j->method, j->url,
-		    j->resp.error, j->resp.elapsed_ms);
+		        (unsigned long long)j->id, j->method, j->url,
+		        j->resp.error, j->resp.elapsed_ms);
 	}
 }
 
@@ -473,15 +474,15 @@ http_new(const struct http_opts *o)
 		fprintf(stderr, "rolehop: cannot initialise libcurl\n");
 		abort();
 	}
-	h->connect_ms = o && o->connect_timeout_ms > 0 ? o->connect_timeout_ms
-						      : HTTP_DEFAULT_CONNECT_MS;
+	h->connect_ms = o && o->connect_timeout_ms > 0
+	                    ? o->connect_timeout_ms
+	                    : HTTP_DEFAULT_CONNECT_MS;
 	h->total_ms = o && o->total_timeout_ms > 0 ? o->total_timeout_ms
-						  : HTTP_DEFAULT_TOTAL_MS;
-	h->max_body = o && o->max_body > 0 ? o->max_body
-					   : HTTP_DEFAULT_MAX_BODY;
-	h->ca_bundle = o && o->ca_bundle && *o->ca_bundle
-			   ? xstrdup(o->ca_bundle)
-			   : NULL;
+	                                           : HTTP_DEFAULT_TOTAL_MS;
+	h->max_body =
+	    o && o->max_body > 0 ? o->max_body : HTTP_DEFAULT_MAX_BODY;
+	h->ca_bundle =
+	    o && o->ca_bundle && *o->ca_bundle ? xstrdup(o->ca_bundle) : NULL;
 	par = o && o->max_parallel > 0 ? o->max_parallel : 16;
 	h->max_parallel = (size_t)par;
 	h->next_id = 1;
@@ -514,7 +515,7 @@ http_free(struct http *h)
 
 uint64_t
 http_submit(struct http *h, const struct http_req *req, long delay_ms,
-    http_done_fn *done, void *arg)
+            http_done_fn *done, void *arg)
 {
 	struct http_job *j = xcalloc(1, sizeof *j);
 
@@ -534,8 +535,8 @@ http_submit(struct http *h, const struct http_req *req, long delay_ms,
 		j->body_len = req->body_len;
 	}
 	j->timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : h->total_ms;
-	j->connect_ms =
-	    req->connect_timeout_ms > 0 ? req->connect_timeout_ms : h->connect_ms;
+	j->connect_ms = req->connect_timeout_ms > 0 ? req->connect_timeout_ms
+	                                            : h->connect_ms;
 	j->done = done;
 	j->arg = arg;
 	buf_init(&j->resp.body, h->max_body);
@@ -599,7 +600,7 @@ http_timeout_ms(const struct http *h)
 
 void
 http_poll(struct http *h, struct curl_waitfd *extra, unsigned nextra,
-    long max_ms)
+          long max_ms)
 {
 	long t = http_timeout_ms(h), wait;
 
@@ -634,7 +635,7 @@ http_pump(struct http *h)
 		curl_easy_getinfo(e, CURLINFO_PRIVATE, &priv);
 		if (priv)
 			job_finish(h, (struct http_job *)(void *)priv, rc,
-			    &done);
+			           &done);
 	}
 	run_callbacks(&done);
 }

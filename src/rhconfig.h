@@ -37,7 +37,9 @@
  * has no depth limit of its own.
  *
  * Ownership: rhconfig_load() fills a struct rhconfig that rhconfig_free()
- * releases.
+ * releases. Load and parse take an initialised struct, release what it
+ * held first, and leave it empty (path NULL) on any failure, so
+ * rhconfig_free() is always safe after rhconfig_init().
  */
 #ifndef ROLEHOP_RHCONFIG_H
 #define ROLEHOP_RHCONFIG_H

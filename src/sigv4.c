@@ -1,20 +1,27 @@
 /*
- * sigv4 - AWS Signature Version 4 with non-S3 rules.
+ * sigv4 - AWS Signature Version 4 (aws-protocols.md section 1).
  *
- * Canonical request = method, canonical URI, canonical query, canonical
- * headers, signed headers, payload hash; the string to sign hashes it;
- * the signing key is an HMAC chain over date, region, service. The header
- * form puts the result in Authorization; the presigned form adds the auth
- * parameters to the query before signing and the signature after.
+ * Both forms share one pipeline: validate the input, build the canonical
+ * URI (botocore's dot-segment and slash removal, then percent-encoding that
+ * keeps '/'), the canonical query (each key and value decoded then encoded,
+ * sorted by key then value), the canonical headers (lower-cased, trimmed,
+ * whitespace runs collapsed, repeats joined with ','), the payload hash,
+ * then the string to sign and the HMAC-SHA256 chain. The header form adds
+ * X-Amz-Date (and the token) as signed headers; the presigned form puts the
+ * auth parameters into the canonical query instead and returns the URL
+ * query in botocore's order.
+ *
+ * Every intermediate string that may hold the session token, and the
+ * derived keys, are zeroed before they are freed.
  */
 #include "config.h"
 
 #include "sigv4.h"
 
 #include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -24,7 +31,36 @@
 #include "xalloc.h"
 
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
-#define SIGV4_MAX (1u << 24)
+/* Cap on any text the signer builds: far above real requests. */
+#define SIGV4_MAX_TEXT (1024 * 1024)
+/* AWS accepts presigned URLs valid for at most seven days. */
+#define SIGV4_MAX_EXPIRES 604800L
+
+/* One query parameter, key and value already in canonical encoding. */
+struct sigv4_param {
+	char *key;
+	char *value;
+};
+
+struct sigv4_params_list {
+	struct sigv4_param *v;
+	size_t n, cap;
+};
+
+/* One header: lower-case name, value trimmed and collapsed, position. */
+struct sigv4_hdr {
+	char *name;
+	char *value;
+	size_t order;
+};
+
+struct sigv4_hdrs {
+	struct sigv4_hdr *v;
+	size_t n, cap;
+};
+
+static const char hex_lower[] = "0123456789abcdef";
+static const char hex_upper[] = "0123456789ABCDEF";
 
 void
 sigv4_params_init(struct sigv4_params *p)
@@ -35,65 +71,79 @@ sigv4_params_init(struct sigv4_params *p)
 }
 
 static void
-hex(const unsigned char *in, size_t n, char *out)
+hex_encode(const unsigned char *in, size_t len, char *out)
 {
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = hex_lower[in[i] >> 4];
+		out[2 * i + 1] = hex_lower[in[i] & 0x0f];
 	}
-	out[2 * n] = '\0';
+	out[2 * len] = '\0';
 }
 
 void
 sigv4_sha256_hex(const void *data, size_t len, char out[65])
 {
-	unsigned char md[32];
+	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 
-	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-	hex(md, 32, out);
+	if (data == NULL)
+		data = "";
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen != 32) {
+		/* libcrypto cannot fail here short of a broken install;
+		 * never hand out a plausible-looking hash. */
+		out[0] = '\0';
+		return;
+	}
+	hex_encode(md, 32, out);
 }
 
-static void
-hmac(const void *key, size_t keylen, const char *msg, unsigned char out[32])
-{
-	unsigned int len = 32;
-
-	HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)msg,
-	    strlen(msg), out, &len);
-}
-
+/* HMAC-SHA256 of data under key into out (32 bytes). 0 or -1. */
 static int
-unreserved(unsigned char c)
+hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
+            unsigned char out[32])
 {
-	return isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
+	unsigned int outlen = 0;
+
+	if (keylen > (size_t)2147483647)
+		return -1;
+	if (HMAC(EVP_sha256(), key, (int)keylen, data, len, out, &outlen) ==
+	        NULL ||
+	    outlen != 32)
+		return -1;
+	return 0;
+}
+
+static bool
+is_unreserved(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+	       c == '~';
 }
 
 char *
 sigv4_uri_encode(const char *s, size_t len, bool keep_slash)
 {
-	static const char digits[] = "0123456789ABCDEF";
-	struct buf b;
+	char *out = xmalloc(len * 3 + 1), *o = out;
 
-	buf_init(&b, SIGV4_MAX);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (unreserved(c) || (keep_slash && c == '/')) {
-			buf_appendc(&b, (char)c);
+		if (is_unreserved(c) || (keep_slash && c == '/')) {
+			*o++ = (char)c;
 		} else {
-			buf_appendc(&b, '%');
-			buf_appendc(&b, digits[c >> 4]);
-			buf_appendc(&b, digits[c & 15]);
+			*o++ = '%';
+			*o++ = hex_upper[c >> 4];
+			*o++ = hex_upper[c & 0x0f];
 		}
 	}
-	return buf_take(&b);
+	*o = '\0';
+	return out;
 }
 
 static int
-hexval(char c)
+hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -104,70 +154,179 @@ hexval(char c)
 	return -1;
 }
 
-/* Percent-decode s[0..len) ('+' stays '+'). */
+/* Decode %XX escapes of s[0..len) ('+' stays '+', as aws-c-auth does),
+ * then encode the bytes with the SigV4 rule. NULL on a bad escape. */
 static char *
-uri_decode(const char *s, size_t len, size_t *outlen)
+recode(const char *s, size_t len)
 {
-	char *out = xmalloc(len + 1);
-	size_t o = 0;
+	char *dec = xmalloc(len + 1), *enc;
+	size_t n = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 &&
-		    hexval(s[i + 2]) >= 0) {
-			out[o++] = (char)(hexval(s[i + 1]) << 4 |
-			    hexval(s[i + 2]));
+		if (s[i] == '%') {
+			int hi, lo;
+
+			if (i + 2 >= len) {
+				secret_free(dec, len + 1);
+				return NULL;
+			}
+			hi = hex_value(s[i + 1]);
+			lo = hex_value(s[i + 2]);
+			if (hi < 0 || lo < 0) {
+				secret_free(dec, len + 1);
+				return NULL;
+			}
+			dec[n++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else {
-			out[o++] = s[i];
+			dec[n++] = s[i];
 		}
 	}
-	out[o] = '\0';
-	*outlen = o;
-	return out;
+	enc = sigv4_uri_encode(dec, n, false);
+	secret_free(dec, len + 1);
+	return enc;
 }
 
-/* The path with "." and ".." segments and empty segments removed. */
+static void
+params_add(struct sigv4_params_list *l, char *key, char *value)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	l->v[l->n].key = key;
+	l->v[l->n].value = value;
+	l->n++;
+}
+
+static void
+params_done(struct sigv4_params_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		secret_free_str(l->v[i].key);
+		secret_free_str(l->v[i].value);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+/* Split a query (no '?') into canonically encoded pairs, in order. A pair
+ * without '=' gets an empty value; empty segments ("a&&b") are skipped.
+ * 0, or -1 on a bad percent escape. */
+static int
+params_parse(const char *query, struct sigv4_params_list *l)
+{
+	const char *p = query;
+
+	if (query == NULL)
+		return 0;
+	while (*p != '\0') {
+		const char *amp = strchr(p, '&');
+		size_t seglen = amp ? (size_t)(amp - p) : strlen(p);
+		const char *eq = memchr(p, '=', seglen);
+		size_t klen = eq ? (size_t)(eq - p) : seglen;
+		char *k, *v;
+
+		if (seglen > 0) {
+			k = recode(p, klen);
+			v = eq ? recode(eq + 1, seglen - klen - 1)
+			       : xstrdup("");
+			if (k == NULL || v == NULL) {
+				secret_free_str(k);
+				secret_free_str(v);
+				return -1;
+			}
+			params_add(l, k, v);
+		}
+		p += seglen;
+		if (*p == '&')
+			p++;
+	}
+	return 0;
+}
+
+static int
+param_cmp(const void *a, const void *b)
+{
+	const struct sigv4_param *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c != 0 ? c : strcmp(x->value, y->value);
+}
+
+/* "k=v&k=v" of the pairs in order (sorted when sort). NULL if too long. */
+static char *
+params_join(const struct sigv4_params_list *l, bool sort)
+{
+	struct sigv4_param *v = NULL;
+	struct buf b;
+	int rc = 0;
+
+	if (l->n > 0) {
+		v = xreallocarray(NULL, l->n, sizeof *v);
+		memcpy(v, l->v, l->n * sizeof *v);
+		if (sort)
+			qsort(v, l->n, sizeof *v, param_cmp);
+	}
+	buf_init(&b, SIGV4_MAX_TEXT);
+	for (size_t i = 0; i < l->n && rc == 0; i++) {
+		if (i > 0)
+			rc |= buf_appendc(&b, '&');
+		rc |= buf_appends(&b, v[i].key);
+		rc |= buf_appendc(&b, '=');
+		rc |= buf_appends(&b, v[i].value);
+	}
+	free(v);
+	if (rc != 0) {
+		buf_free_secret(&b);
+		return NULL;
+	}
+	return buf_take(&b);
+}
+
+/* botocore's remove_dot_segments: drop empty and "." segments, ".."
+ * removes the previous one; keep a leading '/', and a trailing '/' only
+ * when the input had one and something is left. */
 static char *
 normalize_path(const char *path)
 {
-	size_t n = strlen(path), nseg = 0;
-	const char **seg = xcalloc(n + 1, sizeof *seg);
-	size_t *seglen = xcalloc(n + 1, sizeof *seglen);
+	size_t len = strlen(path), n = 0;
+	const char **seg = xreallocarray(NULL, len + 1, sizeof *seg);
+	size_t *seglen = xreallocarray(NULL, len + 1, sizeof *seglen);
 	const char *p = path;
-	bool trailing = n > 0 && path[n - 1] == '/';
 	struct buf b;
 
-	while (*p) {
-		const char *s = p;
-		size_t l;
+	while (p <= path + len) {
+		const char *slash = strchr(p, '/');
+		size_t sl = slash ? (size_t)(slash - p) : strlen(p);
 
-		while (*p && *p != '/')
-			p++;
-		l = (size_t)(p - s);
-		if (l == 0 || (l == 1 && s[0] == '.')) {
-			/* dropped */
-		} else if (l == 2 && s[0] == '.' && s[1] == '.') {
-			if (nseg)
-				nseg--;
-		} else {
-			seg[nseg] = s;
-			seglen[nseg++] = l;
+		if (sl == 2 && p[0] == '.' && p[1] == '.') {
+			if (n > 0)
+				n--;
+		} else if (sl > 0 && !(sl == 1 && p[0] == '.')) {
+			seg[n] = p;
+			seglen[n] = sl;
+			n++;
 		}
-		if (*p == '/')
-			p++;
+		p += sl + 1;
 	}
-	buf_init(&b, SIGV4_MAX);
-	for (size_t i = 0; i < nseg; i++) {
+	buf_init(&b, SIGV4_MAX_TEXT);
+	if (path[0] == '/')
 		buf_appendc(&b, '/');
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			buf_appendc(&b, '/');
 		buf_append(&b, seg[i], seglen[i]);
 	}
-	if (nseg == 0 || trailing)
+	if (len > 0 && path[len - 1] == '/' && n > 0)
 		buf_appendc(&b, '/');
 	free(seg);
 	free(seglen);
 	return buf_take(&b);
 }
 
+/* The canonical URI of a wire path (NULL or "" means "/"). */
 static char *
 canonical_uri(const char *path, bool normalize)
 {
@@ -181,343 +340,494 @@ canonical_uri(const char *path, bool normalize)
 	return enc;
 }
 
-struct qparam {
-	char *key; /* encoded */
-	char *value;
-};
-
-static int
-qparam_cmp(const void *a, const void *b)
+/* RFC 9110 token characters (header names, methods). */
+static bool
+is_token(const char *s)
 {
-	const struct qparam *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
+	if (s == NULL || *s == '\0')
+		return false;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
 
-	return c ? c : strcmp(x->value, y->value);
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9')) &&
+		    strchr("!#$%&'*+-.^_`|~", c) == NULL)
+			return false;
+	}
+	return true;
 }
 
-/* Split a query into encoded pairs (decode, then encode). */
-static size_t
-query_params(const char *query, struct qparam **out, size_t extra)
+static bool
+is_space(char c)
 {
-	size_t n = 0, cap = extra + 1;
-	struct qparam *v;
-	const char *p = query ? query : "";
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
 
-	for (const char *c = p; *c; c++)
-		cap += *c == '&';
-	v = xcalloc(cap + 1, sizeof *v);
-	while (*p) {
-		const char *amp = strchr(p, '&'), *eq;
-		size_t len = amp ? (size_t)(amp - p) : strlen(p), kl, vl;
-		char *k, *val;
+/* Trim and collapse whitespace runs (folded lines included) to one space.
+ * NULL when the value holds another control character. */
+static char *
+collapse_value(const char *v)
+{
+	size_t size = strlen(v) + 1;
+	char *out = xmalloc(size), *o = out;
+	bool pending = false;
 
-		if (len > 0) {
-			eq = memchr(p, '=', len);
-			k = uri_decode(p, eq ? (size_t)(eq - p) : len, &kl);
-			val = eq ? uri_decode(eq + 1, len - (size_t)(eq - p) - 1,
-				       &vl)
-				 : xstrdup("");
-			if (!eq)
-				vl = 0;
-			v[n].key = sigv4_uri_encode(k, kl, false);
-			v[n].value = sigv4_uri_encode(val, vl, false);
-			n++;
-			free(k);
-			secret_free_str(val);
+	for (; *v; v++) {
+		unsigned char c = (unsigned char)*v;
+
+		if (is_space(*v)) {
+			pending = o != out;
+			continue;
 		}
-		if (!amp)
-			break;
-		p = amp + 1;
+		if (c < 0x20 || c == 0x7f) {
+			secret_free(out, size);
+			return NULL;
+		}
+		if (pending)
+			*o++ = ' ';
+		pending = false;
+		*o++ = *v;
 	}
-	*out = v;
-	return n;
+	*o = '\0';
+	return out;
+}
+
+/* Add a header; -1 when the name or value is malformed. */
+static int
+hdrs_add(struct sigv4_hdrs *h, const char *name, const char *value)
+{
+	char *lname, *cv;
+
+	if (!is_token(name) || value == NULL)
+		return -1;
+	cv = collapse_value(value);
+	if (cv == NULL)
+		return -1;
+	lname = xstrdup(name);
+	for (char *c = lname; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 16;
+		h->v = xreallocarray(h->v, h->cap, sizeof *h->v);
+	}
+	h->v[h->n].name = lname;
+	h->v[h->n].value = cv;
+	h->v[h->n].order = h->n;
+	h->n++;
+	return 0;
 }
 
 static void
-qparams_free(struct qparam *v, size_t n)
+hdrs_done(struct sigv4_hdrs *h)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].key);
-		secret_free_str(v[i].value);
+	for (size_t i = 0; i < h->n; i++) {
+		free(h->v[i].name);
+		secret_free_str(h->v[i].value);
 	}
-	free(v);
+	free(h->v);
+	h->v = NULL;
+	h->n = h->cap = 0;
 }
-
-static char *
-canonical_query(struct qparam *v, size_t n)
-{
-	struct buf b;
-
-	qsort(v, n, sizeof *v, qparam_cmp);
-	buf_init(&b, SIGV4_MAX);
-	for (size_t i = 0; i < n; i++)
-		buf_printf(&b, "%s%s=%s", i ? "&" : "", v[i].key, v[i].value);
-	return buf_take(&b);
-}
-
-struct hdr {
-	char *name; /* lower case */
-	struct buf value;
-	size_t order;
-};
 
 static int
 hdr_cmp(const void *a, const void *b)
 {
-	const struct hdr *x = a, *y = b;
+	const struct sigv4_hdr *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
 
-	return strcmp(x->name, y->name);
+	if (c != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Trim and collapse whitespace runs to one space. */
-static void
-append_trimmed(struct buf *b, const char *v)
-{
-	bool space = false, any = false;
-
-	for (; *v; v++) {
-		if (isspace((unsigned char)*v)) {
-			space = any;
-			continue;
-		}
-		if (space)
-			buf_appendc(b, ' ');
-		space = false;
-		any = true;
-		buf_appendc(b, *v);
-	}
-}
-
-/* Collect headers (merged by name, in sorted order). */
-static size_t
-collect_headers(const struct sigv4_header *in, size_t n,
-    const struct sigv4_header *extra, size_t nextra, struct hdr **out)
-{
-	struct hdr *v = xcalloc(n + nextra + 1, sizeof *v);
-	size_t count = 0;
-
-	for (size_t i = 0; i < n + nextra; i++) {
-		const struct sigv4_header *h = i < n ? &in[i] : &extra[i - n];
-		char *name = xstrdup(h->name);
-		size_t j;
-
-		for (char *c = name; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		for (j = 0; j < count; j++)
-			if (strcmp(v[j].name, name) == 0)
-				break;
-		if (j == count) {
-			v[count].name = name;
-			buf_init(&v[count].value, SIGV4_MAX);
-			v[count].order = count;
-			count++;
-		} else {
-			free(name);
-			buf_appendc(&v[j].value, ',');
-		}
-		append_trimmed(&v[j].value, h->value);
-	}
-	qsort(v, count, sizeof *v, hdr_cmp);
-	*out = v;
-	return count;
-}
-
-static void
-headers_free(struct hdr *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].name);
-		buf_free_secret(&v[i].value);
-	}
-	free(v);
-}
-
-static char *
-signed_header_list(const struct hdr *v, size_t n)
-{
-	struct buf b;
-
-	buf_init(&b, SIGV4_MAX);
-	for (size_t i = 0; i < n; i++)
-		buf_printf(&b, "%s%s", i ? ";" : "", v[i].name);
-	return buf_take(&b);
-}
-
-/* Build canonical request, string to sign and signature into r. */
-static void
-sign(const struct sigv4_request *rq, const struct sigv4_params *pp,
-    const char *cquery, const struct hdr *h, size_t nh,
-    const char *payload_hash, struct sigv4_result *r)
-{
-	struct buf cr, sts;
-	char *curi = canonical_uri(rq->path, pp->normalize);
-	char *signed_list = signed_header_list(h, nh);
-	char crhash[65], date[9], *key;
-	unsigned char k1[32], k2[32], k3[32], k4[32], sig[32];
-
-	buf_init(&cr, SIGV4_MAX);
-	buf_printf(&cr, "%s\n%s\n%s\n", rq->method, curi, cquery);
-	for (size_t i = 0; i < nh; i++)
-		buf_printf(&cr, "%s:%s\n", h[i].name, buf_str(&h[i].value));
-	buf_printf(&cr, "\n%s\n%s", signed_list, payload_hash);
-	r->canonical_request = buf_take(&cr);
-	sigv4_sha256_hex(r->canonical_request, strlen(r->canonical_request),
-	    crhash);
-	memcpy(date, r->amz_date, 8);
-	date[8] = '\0';
-	buf_init(&sts, SIGV4_MAX);
-	buf_printf(&sts, "%s\n%s\n%s/%s/%s/aws4_request\n%s", SIGV4_ALGORITHM,
-	    r->amz_date, date, pp->region, pp->service, crhash);
-	r->string_to_sign = buf_take(&sts);
-	key = xasprintf("AWS4%s", pp->secret_access_key);
-	hmac(key, strlen(key), date, k1);
-	secret_free_str(key);
-	hmac(k1, 32, pp->region, k2);
-	hmac(k2, 32, pp->service, k3);
-	hmac(k3, 32, "aws4_request", k4);
-	hmac(k4, 32, r->string_to_sign, sig);
-	hex(sig, 32, r->signature);
-	secret_zero(k1, 32);
-	secret_zero(k2, 32);
-	secret_zero(k3, 32);
-	secret_zero(k4, 32);
-	free(curi);
-	free(signed_list);
-}
-
-static void
-payload_hash(const struct sigv4_request *rq, const struct sigv4_params *pp,
-    char out[65])
-{
-	if (pp->sign_body && rq->body_len > 0)
-		sigv4_sha256_hex(rq->body, rq->body_len, out);
-	else
-		memcpy(out, SIGV4_EMPTY_SHA256, 65);
-}
-
+/* Sort the headers and build the canonical block (every line ending in
+ * '\n') and the signed-header list. -1 when too long. */
 static int
-check(const struct sigv4_request *rq, const struct sigv4_params *pp)
+hdrs_canonical(struct sigv4_hdrs *h, char **block, char **signed_list)
 {
-	return rq->method && pp->access_key_id && pp->secret_access_key &&
-		   pp->region && pp->service
-	    ? 0
-	    : -1;
-}
+	struct buf b, s;
+	int rc = 0;
 
-int
-sigv4_sign_headers(const struct sigv4_request *rq,
-    const struct sigv4_params *pp, struct sigv4_result *r)
-{
-	struct sigv4_header extra[3];
-	size_t nextra = 0, nq, nh;
-	struct qparam *q;
-	struct hdr *h;
-	char *cquery, *signed_list, phash[65], date[9];
-	bool token = pp->session_token && !pp->omit_session_token;
+	qsort(h->v, h->n, sizeof *h->v, hdr_cmp);
+	buf_init(&b, SIGV4_MAX_TEXT);
+	buf_init(&s, SIGV4_MAX_TEXT);
+	for (size_t i = 0; i < h->n && rc == 0; i++) {
+		bool repeat =
+		    i > 0 && strcmp(h->v[i].name, h->v[i - 1].name) == 0;
 
-	memset(r, 0, sizeof *r);
-	if (check(rq, pp) != 0)
-		return -1;
-	timefmt_amz(pp->now, r->amz_date);
-	payload_hash(rq, pp, phash);
-	extra[nextra++] = (struct sigv4_header){"X-Amz-Date", r->amz_date};
-	if (token)
-		extra[nextra++] =
-		    (struct sigv4_header){"X-Amz-Security-Token", pp->session_token};
-	if (pp->sign_body && pp->add_content_sha256) {
-		memcpy(r->content_sha256, phash, 65);
-		extra[nextra++] =
-		    (struct sigv4_header){"X-Amz-Content-Sha256", phash};
+		if (repeat) {
+			rc |= buf_appendc(&b, ',');
+		} else {
+			if (i > 0) {
+				rc |= buf_appendc(&b, '\n');
+				rc |= buf_appendc(&s, ';');
+			}
+			rc |= buf_appends(&b, h->v[i].name);
+			rc |= buf_appendc(&b, ':');
+			rc |= buf_appends(&s, h->v[i].name);
+		}
+		rc |= buf_appends(&b, h->v[i].value);
 	}
-	nq = query_params(rq->query, &q, 0);
-	cquery = canonical_query(q, nq);
-	nh = collect_headers(rq->headers, rq->nheaders, extra, nextra, &h);
-	sign(rq, pp, cquery, h, nh, phash, r);
-	signed_list = signed_header_list(h, nh);
-	memcpy(date, r->amz_date, 8);
-	date[8] = '\0';
-	r->authorization = xasprintf("%s Credential=%s/%s/%s/%s/aws4_request, "
-				     "SignedHeaders=%s, Signature=%s",
-	    SIGV4_ALGORITHM, pp->access_key_id, date, pp->region, pp->service,
-	    signed_list, r->signature);
-	free(signed_list);
-	free(cquery);
-	qparams_free(q, nq);
-	headers_free(h, nh);
+	if (h->n > 0)
+		rc |= buf_appendc(&b, '\n');
+	if (rc != 0) {
+		buf_free_secret(&b);
+		buf_free(&s);
+		return -1;
+	}
+	*block = buf_take(&b);
+	*signed_list = buf_take(&s);
 	return 0;
 }
 
-/* Append "&name=value" (value encoded) to the presigned query. */
-static void
-add_param(struct buf *b, const char *name, const char *value)
+/* Names the signer adds itself; the caller must not pass them. */
+static bool
+reserved_header(const char *name, bool adds_content_sha256)
 {
-	char *enc = sigv4_uri_encode(value, strlen(value), false);
+	return strcasecmp(name, "x-amz-date") == 0 ||
+	       strcasecmp(name, "x-amz-security-token") == 0 ||
+	       strcasecmp(name, "authorization") == 0 ||
+	       (adds_content_sha256 &&
+	        strcasecmp(name, "x-amz-content-sha256") == 0);
+}
 
-	if (b->len)
-		buf_appendc(b, '&');
-	buf_printf(b, "%s=%s", name, enc);
-	secret_free_str(enc);
+/* Auth parameter names of the presigned form, which a request's own
+ * query must not carry (the verifier compares them without case). */
+static bool
+reserved_param(const char *key)
+{
+	static const char *const names[] = {
+	    "X-Amz-Algorithm", "X-Amz-Credential",    "X-Amz-Date",
+	    "X-Amz-Expires",   "X-Amz-SignedHeaders", "X-Amz-Security-Token",
+	    "X-Amz-Signature",
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcasecmp(key, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool
+nonempty(const char *s)
+{
+	return s != NULL && *s != '\0';
+}
+
+/* The signature over string_to_sign (hex into sig). 0 or -1. */
+static int
+compute_signature(const struct sigv4_params *p, const char *date,
+                  const char *string_to_sign, char sig[65])
+{
+	char *ksecret = xasprintf("AWS4%s", p->secret_access_key);
+	unsigned char k[32], mac[32];
+	int rc;
+
+	rc = hmac_sha256(ksecret, strlen(ksecret), date, strlen(date), k);
+	secret_free_str(ksecret);
+	if (rc == 0)
+		rc = hmac_sha256(k, 32, p->region, strlen(p->region), k);
+	if (rc == 0)
+		rc = hmac_sha256(k, 32, p->service, strlen(p->service), k);
+	if (rc == 0)
+		rc = hmac_sha256(k, 32, "aws4_request", 12, k);
+	if (rc == 0)
+		rc = hmac_sha256(k, 32, string_to_sign, strlen(string_to_sign),
+		                 mac);
+	if (rc == 0)
+		hex_encode(mac, 32, sig);
+	secret_zero(k, sizeof k);
+	secret_zero(mac, sizeof mac);
+	return rc;
+}
+
+/* Everything both forms need, built by sign(). */
+struct sigv4_work {
+	char date[9];
+	char *scope;
+	char *uri;
+	char *headers;
+	char *signed_list;
+	char payload[65];
+	struct sigv4_params_list own;  /* the request's query, in order */
+	struct sigv4_params_list auth; /* presigned form, botocore order */
+	struct sigv4_hdrs hdrs;
+};
+
+static void
+work_done(struct sigv4_work *w)
+{
+	free(w->scope);
+	free(w->uri);
+	secret_free_str(w->headers);
+	free(w->signed_list);
+	params_done(&w->own);
+	params_done(&w->auth);
+	hdrs_done(&w->hdrs);
+}
+
+/* Check the inputs shared by both forms. */
+static bool
+valid_input(const struct sigv4_request *req, const struct sigv4_params *p,
+            bool presign)
+{
+	if (req == NULL || p == NULL || !is_token(req->method))
+		return false;
+	if (req->path != NULL && req->path[0] != '\0' && req->path[0] != '/')
+		return false;
+	if (req->nheaders > 0 && req->headers == NULL)
+		return false;
+	if (req->body == NULL && req->body_len > 0)
+		return false;
+	if (!nonempty(p->access_key_id) || !nonempty(p->secret_access_key) ||
+	    !nonempty(p->region) || !nonempty(p->service))
+		return false;
+	if (strchr(p->region, '/') || strchr(p->service, '/') ||
+	    strchr(p->access_key_id, '/'))
+		return false;
+	if (p->session_token != NULL && *p->session_token == '\0')
+		return false;
+	/* 1970 to 9999: AmzDate has four year digits. */
+	if (p->now < 0 || (long long)p->now > 253402300799LL)
+		return false;
+	if (presign && (p->expires < 1 || p->expires > SIGV4_MAX_EXPIRES))
+		return false;
+	return true;
+}
+
+/* Add the request's headers, then the ones the header form signs. */
+static int
+collect_headers(const struct sigv4_request *req, const struct sigv4_params *p,
+                bool presign, const char *amz_date, struct sigv4_work *w,
+                bool *has_host)
+{
+	bool add_sha = !presign && p->sign_body && p->add_content_sha256;
+	const char *token = p->session_token;
+
+	*has_host = false;
+	for (size_t i = 0; i < req->nheaders; i++) {
+		const struct sigv4_header *h = &req->headers[i];
+
+		if (h->name == NULL || reserved_header(h->name, add_sha))
+			return -1;
+		if (strcasecmp(h->name, "host") == 0)
+			*has_host = true;
+		if (hdrs_add(&w->hdrs, h->name, h->value) != 0)
+			return -1;
+	}
+	if (presign)
+		return 0;
+	if (hdrs_add(&w->hdrs, "x-amz-date", amz_date) != 0)
+		return -1;
+	if (nonempty(token) && !p->omit_session_token &&
+	    hdrs_add(&w->hdrs, "x-amz-security-token", token) != 0)
+		return -1;
+	if (add_sha &&
+	    hdrs_add(&w->hdrs, "x-amz-content-sha256", w->payload) != 0)
+		return -1;
+	return 0;
+}
+
+/* The auth parameters of the presigned form, in botocore's URL order;
+ * the token is left out when omitted (it is added to the URL later). */
+static void
+collect_auth_params(const struct sigv4_params *p, const char *amz_date,
+                    struct sigv4_work *w)
+{
+	char *cred = xasprintf("%s/%s", p->access_key_id, w->scope);
+	char *exp = xasprintf("%ld", p->expires);
+	size_t clen = strlen(cred), slen = strlen(w->signed_list);
+
+	params_add(&w->auth, xstrdup("X-Amz-Algorithm"),
+	           xstrdup(SIGV4_ALGORITHM));
+	params_add(&w->auth, xstrdup("X-Amz-Credential"),
+	           sigv4_uri_encode(cred, clen, false));
+	params_add(&w->auth, xstrdup("X-Amz-Date"), xstrdup(amz_date));
+	params_add(&w->auth, xstrdup("X-Amz-Expires"), exp);
+	params_add(&w->auth, xstrdup("X-Amz-SignedHeaders"),
+	           sigv4_uri_encode(w->signed_list, slen, false));
+	if (nonempty(p->session_token) && !p->omit_session_token)
+		params_add(&w->auth, xstrdup("X-Amz-Security-Token"),
+		           sigv4_uri_encode(p->session_token,
+		                            strlen(p->session_token), false));
+	free(cred);
+}
+
+/* The canonical query: own and auth parameters together, sorted. */
+static char *
+canonical_query(const struct sigv4_work *w)
+{
+	struct sigv4_params_list all = {NULL, 0, 0};
+	char *q;
+
+	all.n = all.cap = w->own.n + w->auth.n;
+	if (all.n > 0) {
+		all.v = xreallocarray(NULL, all.n, sizeof *all.v);
+		if (w->own.n > 0)
+			memcpy(all.v, w->own.v, w->own.n * sizeof *all.v);
+		if (w->auth.n > 0)
+			memcpy(all.v + w->own.n, w->auth.v,
+			       w->auth.n * sizeof *all.v);
+	}
+	q = params_join(&all, true);
+	free(all.v); /* the strings belong to w */
+	return q;
+}
+
+/* The URL query of the presigned form: own parameters, auth parameters,
+ * then X-Amz-Signature. An omitted token still goes before the
+ * signature, unsigned. */
+static char *
+presigned_query(const struct sigv4_params *p, struct sigv4_work *w,
+                const char *sig)
+{
+	char *own = params_join(&w->own, false);
+	char *auth = params_join(&w->auth, false);
+	char *tok = NULL, *q = NULL;
+	struct buf b;
+	int rc = 0;
+
+	if (own == NULL || auth == NULL)
+		goto out;
+	if (nonempty(p->session_token) && p->omit_session_token)
+		tok = sigv4_uri_encode(p->session_token,
+		                       strlen(p->session_token), false);
+	buf_init(&b, SIGV4_MAX_TEXT);
+	if (*own != '\0') {
+		rc |= buf_appends(&b, own);
+		rc |= buf_appendc(&b, '&');
+	}
+	rc |= buf_appends(&b, auth);
+	if (tok != NULL) {
+		rc |= buf_appends(&b, "&X-Amz-Security-Token=");
+		rc |= buf_appends(&b, tok);
+	}
+	rc |= buf_appends(&b, "&X-Amz-Signature=");
+	rc |= buf_appends(&b, sig);
+	if (rc != 0)
+		buf_free_secret(&b);
+	else
+		q = buf_take(&b);
+out:
+	secret_free_str(own);
+	secret_free_str(auth);
+	secret_free_str(tok);
+	return q;
+}
+
+/* Both forms: fill res, or leave it empty and return -1. */
+static int
+sign(const struct sigv4_request *req, const struct sigv4_params *p,
+     bool presign, struct sigv4_result *res)
+{
+	struct sigv4_work w;
+	char *query = NULL, creq_hash[65];
+	bool has_host;
+	struct buf cr;
+	int rc = -1;
+
+	memset(res, 0, sizeof *res);
+	memset(&w, 0, sizeof w);
+	if (!valid_input(req, p, presign))
+		return -1;
+	timefmt_amz(p->now, res->amz_date);
+	if (strlen(res->amz_date) != 16)
+		goto out;
+	memcpy(w.date, res->amz_date, 8);
+	w.date[8] = '\0';
+	w.scope =
+	    xasprintf("%s/%s/%s/aws4_request", w.date, p->region, p->service);
+	w.uri = canonical_uri(req->path, p->normalize);
+	if (params_parse(req->query, &w.own) != 0)
+		goto out;
+	if (presign)
+		for (size_t i = 0; i < w.own.n; i++)
+			if (reserved_param(w.own.v[i].key))
+				goto out;
+	if (p->sign_body)
+		sigv4_sha256_hex(req->body, req->body_len, w.payload);
+	else
+		memcpy(w.payload, SIGV4_EMPTY_SHA256, 65);
+	if (w.payload[0] == '\0')
+		goto out;
+	if (collect_headers(req, p, presign, res->amz_date, &w, &has_host) !=
+	        0 ||
+	    !has_host)
+		goto out;
+	if (hdrs_canonical(&w.hdrs, &w.headers, &w.signed_list) != 0)
+		goto out;
+	if (presign)
+		collect_auth_params(p, res->amz_date, &w);
+	query = canonical_query(&w);
+	if (query == NULL)
+		goto out;
+
+	buf_init(&cr, SIGV4_MAX_TEXT);
+	if (buf_appends(&cr, req->method) != 0 || buf_appendc(&cr, '\n') ||
+	    buf_appends(&cr, w.uri) || buf_appendc(&cr, '\n') ||
+	    buf_appends(&cr, query) || buf_appendc(&cr, '\n') ||
+	    buf_appends(&cr, w.headers) || buf_appendc(&cr, '\n') ||
+	    buf_appends(&cr, w.signed_list) || buf_appendc(&cr, '\n') ||
+	    buf_appends(&cr, w.payload)) {
+		buf_free_secret(&cr);
+		goto out;
+	}
+	res->canonical_request = buf_take(&cr);
+	sigv4_sha256_hex(res->canonical_request, strlen(res->canonical_request),
+	                 creq_hash);
+	if (creq_hash[0] == '\0')
+		goto out;
+	res->string_to_sign = xasprintf("%s\n%s\n%s\n%s", SIGV4_ALGORITHM,
+	                                res->amz_date, w.scope, creq_hash);
+	if (compute_signature(p, w.date, res->string_to_sign, res->signature) !=
+	    0)
+		goto out;
+
+	if (presign) {
+		res->query = presigned_query(p, &w, res->signature);
+		if (res->query == NULL)
+			goto out;
+	} else {
+		res->authorization = xasprintf(
+		    SIGV4_ALGORITHM
+		    " Credential=%s/%s, SignedHeaders=%s, Signature=%s",
+		    p->access_key_id, w.scope, w.signed_list, res->signature);
+		if (p->sign_body && p->add_content_sha256)
+			memcpy(res->content_sha256, w.payload, 65);
+	}
+	rc = 0;
+out:
+	secret_free_str(query);
+	work_done(&w);
+	if (rc != 0)
+		sigv4_result_done(res);
+	return rc;
 }
 
 int
-sigv4_presign(const struct sigv4_request *rq, const struct sigv4_params *pp,
-    struct sigv4_result *r)
+sigv4_sign_headers(const struct sigv4_request *req,
+                   const struct sigv4_params *p, struct sigv4_result *res)
 {
-	struct buf url;
-	struct qparam *q;
-	struct hdr *h;
-	char *cquery, *signed_list, *cred, *full, phash[65], date[9],
-	    expires[24];
-	size_t nq, nh;
-	bool token = pp->session_token && !pp->omit_session_token;
+	return sign(req, p, false, res);
+}
 
-	memset(r, 0, sizeof *r);
-	if (check(rq, pp) != 0)
-		return -1;
-	timefmt_amz(pp->now, r->amz_date);
-	memcpy(date, r->amz_date, 8);
-	date[8] = '\0';
-	payload_hash(rq, pp, phash);
-	nh = collect_headers(rq->headers, rq->nheaders, NULL, 0, &h);
-	signed_list = signed_header_list(h, nh);
-	cred = xasprintf("%s/%s/%s/%s/aws4_request", pp->access_key_id, date,
-	    pp->region, pp->service);
-	snprintf(expires, sizeof expires, "%ld", pp->expires);
-
-	/* The request's own parameters, re-encoded, in their order. */
-	buf_init(&url, SIGV4_MAX);
-	nq = query_params(rq->query, &q, 0);
-	for (size_t i = 0; i < nq; i++)
-		buf_printf(&url, "%s%s=%s", i ? "&" : "", q[i].key, q[i].value);
-	qparams_free(q, nq);
-	add_param(&url, "X-Amz-Algorithm", SIGV4_ALGORITHM);
-	add_param(&url, "X-Amz-Credential", cred);
-	add_param(&url, "X-Amz-Date", r->amz_date);
-	add_param(&url, "X-Amz-Expires", expires);
-	add_param(&url, "X-Amz-SignedHeaders", signed_list);
-	if (token)
-		add_param(&url, "X-Amz-Security-Token", pp->session_token);
-
-	full = buf_take(&url);
-	nq = query_params(full, &q, 0);
-	cquery = canonical_query(q, nq);
-	sign(rq, pp, cquery, h, nh, phash, r);
-	r->query = xasprintf("%s&X-Amz-Signature=%s", full, r->signature);
-	secret_free_str(full);
-	secret_free_str(cquery);
-	qparams_free(q, nq);
-	headers_free(h, nh);
-	free(signed_list);
-	free(cred);
-	return 0;
+int
+sigv4_presign(const struct sigv4_request *req, const struct sigv4_params *p,
+              struct sigv4_result *res)
+{
+	return sign(req, p, true, res);
 }
 
 void
-sigv4_result_done(struct sigv4_result *r)
+sigv4_result_done(struct sigv4_result *res)
 {
-	free(r->canonical_request);
-	free(r->string_to_sign);
-	free(r->authorization);
-	secret_free_str(r->query);
-	memset(r, 0, sizeof *r);
+	if (res == NULL)
+		return;
+	/* The canonical request and the query may hold the token. */
+	secret_free_str(res->canonical_request);
+	free(res->string_to_sign);
+	free(res->authorization);
+	secret_free_str(res->query);
+	memset(res, 0, sizeof *res);
 }
