@@ -73,22 +73,22 @@ struct awscfg {
  * credentials file. On error cfg may hold what was read before the error
  * and still needs awscfg_free(). */
 enum status awscfg_load(struct awscfg *, const char *config_path,
-    const char *credentials_path, struct err *);
+                        const char *credentials_path, struct err *);
 /* Parse a config (is_credentials = 0) or credentials (1) file held in
  * memory and merge it into cfg; path is used in messages. A file with an
  * error changes no profile or services section. */
 enum status awscfg_parse(struct awscfg *, const char *path, const char *text,
-    size_t len, int is_credentials, struct err *);
+                         size_t len, int is_credentials, struct err *);
 void awscfg_init(struct awscfg *);
 void awscfg_free(struct awscfg *);
 
 const struct awscfg_section *awscfg_profile(const struct awscfg *,
-    const char *name);
+                                            const char *name);
 const struct awscfg_section *awscfg_services(const struct awscfg *,
-    const char *name);
+                                             const char *name);
 /* The entry for key (lower-case) in a section, or NULL. */
 const struct awscfg_kv *awscfg_get_kv(const struct awscfg_section *,
-    const char *key);
+                                      const char *key);
 /* Its value, or NULL when absent or a nested map. */
 const char *awscfg_get(const struct awscfg_section *, const char *key);
 

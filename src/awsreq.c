@@ -71,7 +71,7 @@ jitter(struct awsctx *ctx)
 
 int
 awsreq_json_error(const char *error_type, const char *body, size_t len,
-    char *code, size_t codelen, char *msg, size_t msglen)
+                  char *code, size_t codelen, char *msg, size_t msglen)
 {
 	cJSON *root = NULL;
 	const char *c = NULL, *m = NULL;
@@ -80,7 +80,8 @@ awsreq_json_error(const char *error_type, const char *body, size_t len,
 	code[0] = msg[0] = '\0';
 	if (error_type && *error_type) {
 		const char *end = strchr(error_type, ':');
-		size_t n = end ? (size_t)(end - error_type) : strlen(error_type);
+		size_t n =
+		    end ? (size_t)(end - error_type) : strlen(error_type);
 		const char *hash;
 		char tmp[256];
 
@@ -104,7 +105,8 @@ awsreq_json_error(const char *error_type, const char *body, size_t len,
 			if (c) {
 				const char *hash = strrchr(c, '#');
 
-				snprintf(code, codelen, "%s", hash ? hash + 1 : c);
+				snprintf(code, codelen, "%s",
+				         hash ? hash + 1 : c);
 				found = 1;
 			}
 		}
@@ -121,7 +123,7 @@ awsreq_json_error(const char *error_type, const char *body, size_t len,
 /* Work out the AWS error code and message of a non-2xx answer. */
 static void
 answer_error(const struct awsjob *j, const struct http_resp *r, char *code,
-    size_t codelen, char *msg, size_t msglen)
+             size_t codelen, char *msg, size_t msglen)
 {
 	code[0] = msg[0] = '\0';
 	if (j->protocol == AWS_QUERY_XML) {
@@ -133,7 +135,8 @@ answer_error(const struct awsjob *j, const struct http_resp *r, char *code,
 			return;
 		}
 	} else if (awsreq_json_error(r->error_type, buf_str(&r->body),
-		       r->body.len, code, codelen, msg, msglen) == 0) {
+	                             r->body.len, code, codelen, msg,
+	                             msglen) == 0) {
 		return;
 	}
 	if (r->error_type && *r->error_type)
@@ -162,7 +165,7 @@ on_answer(void *arg, const struct http_resp *r)
 	if (r->failure == HTTP_OK && r->status >= 200 && r->status < 300) {
 		retry_success(&ctx->quota);
 		log_msg(1, "%s %s: HTTP %ld after %d attempt(s)", j->what, url,
-		    r->status, j->attempt);
+		        r->status, j->attempt);
 		free(url);
 		finish(j, &res);
 		return;
@@ -175,11 +178,11 @@ on_answer(void *arg, const struct http_resp *r)
 		long delay = retry_delay_ms(j->attempt, jitter(ctx));
 
 		log_msg(1, "%s %s: %s, retrying in %ld ms (attempt %d of %d)",
-		    j->what, url,
-		    r->failure != HTTP_OK ? r->error
-		    : code[0]             ? code
-					  : "server error",
-		    delay, j->attempt + 1, RETRY_MAX_ATTEMPTS);
+		        j->what, url,
+		        r->failure != HTTP_OK ? r->error
+		        : code[0]             ? code
+		                              : "server error",
+		        delay, j->attempt + 1, RETRY_MAX_ATTEMPTS);
 		free(url);
 		j->attempt++;
 		job_send(j, delay);
@@ -189,32 +192,34 @@ on_answer(void *arg, const struct http_resp *r)
 	case HTTP_OK:
 		if (code[0]) {
 			err_set(&res.err, ST_AWS, "%s: %s", code,
-			    msg[0] ? msg : "(no message)");
+			        msg[0] ? msg : "(no message)");
 			err_code(&res.err, code);
 		} else {
-			err_set(&res.err, ST_AWS,
+			err_set(
+			    &res.err, ST_AWS,
 			    "HTTP %ld from %s with no AWS error in the answer",
 			    r->status, url);
 			err_code(&res.err, "");
 		}
 		break;
 	case HTTP_TIMEOUT:
-		err_set(&res.err, ST_TIMEOUT, "%s: no answer from %s in time: %s",
-		    j->what, url, r->error);
+		err_set(&res.err, ST_TIMEOUT,
+		        "%s: no answer from %s in time: %s", j->what, url,
+		        r->error);
 		break;
 	case HTTP_TOO_LARGE:
 		err_set(&res.err, ST_PARSE, "%s: answer from %s is too large",
-		    j->what, url);
+		        j->what, url);
 		break;
 	case HTTP_CANCELLED:
 		err_set(&res.err, ST_RUNTIME, "%s: cancelled", j->what);
 		break;
 	default:
 		err_set(&res.err, ST_NETWORK, "%s: cannot reach %s: %s",
-		    j->what, url, r->error);
+		        j->what, url, r->error);
 		if (r->failure == HTTP_TLS)
 			err_hint(&res.err, "set AWS_CA_BUNDLE to the CA file "
-					   "of a TLS-intercepting proxy");
+			                   "of a TLS-intercepting proxy");
 		break;
 	}
 	if (j->attempt > 1 && res.err.status != ST_AWS)
@@ -246,8 +251,8 @@ job_send(struct awsjob *j, long delay_ms)
 	if (j->has_creds) {
 		sh[nsh++] = (struct sigv4_header){"Host", j->ep.host};
 		if (j->content_type)
-			sh[nsh++] =
-			    (struct sigv4_header){"Content-Type", j->content_type};
+			sh[nsh++] = (struct sigv4_header){"Content-Type",
+			                                  j->content_type};
 		rq.method = j->method;
 		rq.path = j->path;
 		rq.query = j->query;
@@ -266,7 +271,7 @@ job_send(struct awsjob *j, long delay_ms)
 			struct aws_result res = {.status = ST_RUNTIME};
 
 			err_set(&res.err, ST_RUNTIME, "%s: cannot sign request",
-			    j->what);
+			        j->what);
 			for (size_t i = 0; i < nh; i++)
 				free(owned[i]);
 			finish(j, &res);
@@ -277,7 +282,7 @@ job_send(struct awsjob *j, long delay_ms)
 		nh++;
 		if (j->creds.session_token) {
 			owned[nh] = xasprintf("X-Amz-Security-Token: %s",
-			    j->creds.session_token);
+			                      j->creds.session_token);
 			headers[nh] = owned[nh];
 			nh++;
 		}
@@ -287,17 +292,16 @@ job_send(struct awsjob *j, long delay_ms)
 		sigv4_result_done(&sr);
 	}
 	url = j->query && *j->query
-	    ? xasprintf("%s%s?%s", j->ep.url, j->path + strlen(j->ep.path),
-		  j->query)
-	    : xasprintf("%s%s", j->ep.url, j->path + strlen(j->ep.path));
+	          ? xasprintf("%s%s?%s", j->ep.url,
+	                      j->path + strlen(j->ep.path), j->query)
+	          : xasprintf("%s%s", j->ep.url, j->path + strlen(j->ep.path));
 	hr.method = j->method;
 	hr.url = url;
 	hr.headers = headers;
 	hr.nheaders = nh;
 	hr.body = j->body;
 	hr.body_len = j->body_len;
-	log_msg(2, "%s attempt %d: %s %s", j->what, j->attempt, j->method,
-	    url);
+	log_msg(2, "%s attempt %d: %s %s", j->what, j->attempt, j->method, url);
 	http_submit(j->ctx->http, &hr, delay_ms, on_answer, j);
 	for (size_t i = 0; i < nh; i++)
 		secret_free_str(owned[i]);
@@ -306,7 +310,7 @@ job_send(struct awsjob *j, long delay_ms)
 
 void
 awsreq_submit(struct awsctx *ctx, const struct aws_call *c, aws_done_fn *done,
-    void *arg)
+              void *arg)
 {
 	struct awsjob *j = xcalloc(1, sizeof *j);
 

@@ -39,19 +39,19 @@ struct aws_call {
 	const char *service;       /* signing name: "sts", "eks" */
 	const struct endpoint *ep; /* base URL and signing region */
 	const char *method;
-	const char *path;  /* after the endpoint's base path: "/", "/clusters" */
+	const char *path; /* after the endpoint's base path: "/", "/clusters" */
 	const char *query; /* already encoded, or NULL */
 	const char *body;  /* may be secret */
 	size_t body_len;
-	const char *content_type; /* signed when set */
+	const char *content_type;  /* signed when set */
 	const struct creds *creds; /* NULL: send unsigned */
 	enum aws_protocol protocol;
 	const char *what; /* "AssumeRole" etc., for messages and logs */
 };
 
 struct aws_result {
-	enum status status; /* ST_OK for a 2xx answer */
-	struct err err;     /* filled when status != ST_OK */
+	enum status status;           /* ST_OK for a 2xx answer */
+	struct err err;               /* filled when status != ST_OK */
 	const struct http_resp *resp; /* the last answer (NULL if none) */
 	int attempts;
 };
@@ -60,11 +60,11 @@ typedef void aws_done_fn(void *arg, const struct aws_result *);
 
 void awsctx_init(struct awsctx *, struct http *);
 void awsreq_submit(struct awsctx *, const struct aws_call *, aws_done_fn *,
-    void *arg);
+                   void *arg);
 /* Parse an EKS-style error: code from x-amzn-ErrorType (text before the
  * first ':' then after the last '#'), else body code/Code/__type; message
  * from body message/Message. -1 when nothing usable was found. */
 int awsreq_json_error(const char *error_type, const char *body, size_t len,
-    char *code, size_t codelen, char *msg, size_t msglen);
+                      char *code, size_t codelen, char *msg, size_t msglen);
 
 #endif

@@ -23,8 +23,8 @@ b64_encode(const void *data, size_t len, bool url)
 	size_t i;
 
 	for (i = 0; i + 2 < len; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 |
-		    p[i + 2];
+		unsigned v =
+		    (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
 
 		*o++ = a[v >> 18 & 63];
 		*o++ = a[v >> 12 & 63];

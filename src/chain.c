@@ -70,7 +70,8 @@ static void run_step(struct chain_run *);
 
 enum status
 engine_init(struct engine *eng, const struct targets *ts,
-    const struct envsnap *env, bool no_cache, long timeout_ms, struct err *e)
+            const struct envsnap *env, bool no_cache, long timeout_ms,
+            struct err *e)
 {
 	struct http_opts o = {0};
 
@@ -78,7 +79,7 @@ engine_init(struct engine *eng, const struct targets *ts,
 	o.ca_bundle = envsnap_get_nonempty(env, "AWS_CA_BUNDLE");
 	if (o.ca_bundle && access(o.ca_bundle, R_OK) != 0)
 		return err_set(e, ST_CONFIG, "AWS_CA_BUNDLE %s: %s",
-		    o.ca_bundle, strerror(errno));
+		               o.ca_bundle, strerror(errno));
 	o.total_timeout_ms = timeout_ms;
 	if (timeout_ms > 0 && timeout_ms < HTTP_DEFAULT_CONNECT_MS)
 		o.connect_timeout_ms = timeout_ms;
@@ -142,7 +143,7 @@ static char *
 session_name(const struct engine *eng, const struct hop *h)
 {
 	return h->session_name ? xstrdup(h->session_name)
-			       : chain_default_session_name(eng->env);
+	                       : chain_default_session_name(eng->env);
 }
 
 /* Prefix keys: keys[i] identifies hops 0..i on this endpoint. */
@@ -182,16 +183,17 @@ compute_keys(struct chain_run *r)
 			parts[n++] = h->access_key_id;
 			break;
 		case HOP_ENV:
-			parts[n++] = envsnap_get(r->eng->env,
-			    "AWS_ACCESS_KEY_ID");
+			parts[n++] =
+			    envsnap_get(r->eng->env, "AWS_ACCESS_KEY_ID");
 			break;
 		case HOP_PROCESS:
 			parts[n++] = h->process;
 			break;
 		case HOP_CONTAINER:
-			parts[n++] = envsnap_get(r->eng->env,
-			    "AWS_CONTAINER_CREDENTIALS_FULL_URI");
-			parts[n++] = envsnap_get(r->eng->env,
+			parts[n++] = envsnap_get(
+			    r->eng->env, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+			parts[n++] = envsnap_get(
+			    r->eng->env,
 			    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
 			break;
 		case HOP_IMDS:
@@ -296,7 +298,7 @@ memo_complete(struct memo *m)
 
 static void
 memo_succeed(struct engine *eng, struct memo *m, const struct hop *h,
-    struct creds *c)
+             struct creds *c)
 {
 	struct err e;
 
@@ -305,7 +307,7 @@ memo_succeed(struct engine *eng, struct memo *m, const struct hop *h,
 	if (cacheable(h->kind) && m->creds.expiration &&
 	    credcache_store(&eng->cache, m->key, &m->creds, &e) != ST_OK)
 		fprintf(stderr, "rolehop: warning: credential cache: %s\n",
-		    e.msg);
+		        e.msg);
 	memo_complete(m);
 }
 
@@ -347,34 +349,36 @@ hop_error_hint(struct err *e, const struct hop_job *j)
 		return;
 	if (h->kind == HOP_WEB_IDENTITY &&
 	    (strcmp(e->code, "AccessDenied") == 0 ||
-		strcmp(e->code, "InvalidIdentityToken") == 0 ||
-		strcmp(e->code, "ExpiredTokenException") == 0 ||
-		strcmp(e->code, "IDPRejectedClaim") == 0)) {
-		char *claims = j->token ? provider_jwt_summary(j->token,
-					      time(NULL))
-					: NULL;
+	     strcmp(e->code, "InvalidIdentityToken") == 0 ||
+	     strcmp(e->code, "ExpiredTokenException") == 0 ||
+	     strcmp(e->code, "IDPRejectedClaim") == 0)) {
+		char *claims = j->token
+		                   ? provider_jwt_summary(j->token, time(NULL))
+		                   : NULL;
 
-		err_hint(e,
+		err_hint(
+		    e,
 		    "the trust policy of %s must allow this token (match its "
 		    "sub and aud): %s",
 		    h->role_arn, claims ? claims : "the token is not a JWT");
 		free(claims);
 	} else if (h->kind == HOP_ASSUME_ROLE &&
-	    strcmp(e->code, "AccessDenied") == 0) {
-		const char *who = j->source && j->source->arn ? j->source->arn
-							      : "the source";
+	           strcmp(e->code, "AccessDenied") == 0) {
+		const char *who =
+		    j->source && j->source->arn ? j->source->arn : "the source";
 
-		err_hint(e,
+		err_hint(
+		    e,
 		    "%s must be allowed sts:AssumeRole on %s, and that role's "
 		    "trust policy must trust it",
 		    who, h->role_arn);
 	} else if (strcmp(e->code, "ExpiredToken") == 0) {
 		err_hint(e, "the source credentials expired; run again with "
-			    "--no-cache");
+		            "--no-cache");
 	} else if (strcmp(e->code, "ValidationError") == 0 &&
-	    strstr(e->msg, "DurationSeconds")) {
+	           strstr(e->msg, "DurationSeconds")) {
 		err_hint(e, "role chaining is limited to 1 hour: lower "
-			    "duration_seconds");
+		            "duration_seconds");
 	}
 }
 
@@ -410,7 +414,7 @@ on_assumed(void *arg, const struct aws_result *res)
 
 	if (res->status == ST_OK &&
 	    sts_parse_credentials(buf_str(&res->resp->body),
-		res->resp->body.len, &c, &e) == ST_OK) {
+	                          res->resp->body.len, &c, &e) == ST_OK) {
 		hop_job_free(j);
 		memo_succeed(eng, m, h, &c);
 		return;
@@ -428,7 +432,8 @@ prompt_mfa(const char *serial, char code[16], struct err *e)
 	size_t len = 0;
 
 	if (fd < 0)
-		return err_set(e, ST_CONFIG,
+		return err_set(
+		    e, ST_CONFIG,
 		    "an MFA code is needed for %s but there is no terminal",
 		    serial);
 	prompt = xasprintf("Enter MFA code for %s: ", serial);
@@ -437,7 +442,7 @@ prompt_mfa(const char *serial, char code[16], struct err *e)
 	}
 	free(prompt);
 	while (len < 15 && (n = read(fd, code + len, 1)) == 1 &&
-	    code[len] != '\n')
+	       code[len] != '\n')
 		len++;
 	close(fd);
 	code[len] = '\0';
@@ -491,11 +496,13 @@ start_role_hop(struct chain_run *r, struct memo *m)
 
 		j->source = src;
 		/* Role chaining: AWS caps the session at one hour. */
-		if (r->next > 0 && is_role_credentials(&r->t->hops[r->next - 1]) &&
+		if (r->next > 0 &&
+		    is_role_credentials(&r->t->hops[r->next - 1]) &&
 		    h->duration_seconds > CHAIN_MAX_CHAINED_DURATION) {
 			m->clamped_from = h->duration_seconds;
 			p.duration_seconds = CHAIN_MAX_CHAINED_DURATION;
-			log_msg(1,
+			log_msg(
+			    1,
 			    "%s: hop %zu: duration_seconds %d clamped to %d: "
 			    "role chaining is limited to 1 hour",
 			    r->t->name, r->next + 1, h->duration_seconds,
@@ -504,12 +511,13 @@ start_role_hop(struct chain_run *r, struct memo *m)
 		if (h->mfa_serial) {
 			if (!r->eng->allow_prompt) {
 				err_set(&e, ST_CONFIG,
-				    "an MFA code is needed for %s",
-				    h->mfa_serial);
-				err_hint(&e, "run rolehop whoami %s on a "
-					     "terminal first; the session is "
-					     "then cached",
-				    r->t->name);
+				        "an MFA code is needed for %s",
+				        h->mfa_serial);
+				err_hint(&e,
+				         "run rolehop whoami %s on a "
+				         "terminal first; the session is "
+				         "then cached",
+				         r->t->name);
 				free(sess);
 				hop_job_fail(j, &e);
 				return;
@@ -545,14 +553,14 @@ on_container(void *arg, const struct http_resp *resp)
 	struct err e;
 
 	if (resp->failure != HTTP_OK) {
-		err_set(&e, resp->failure == HTTP_TIMEOUT ? ST_TIMEOUT
-							  : ST_NETWORK,
-		    "container credentials: %s", resp->error);
+		err_set(&e,
+		        resp->failure == HTTP_TIMEOUT ? ST_TIMEOUT : ST_NETWORK,
+		        "container credentials: %s", resp->error);
 	} else if (resp->status != 200) {
 		err_set(&e, ST_AWS, "container credentials: HTTP %ld",
-		    resp->status);
-	} else if (provider_parse_container_json(buf_str(&resp->body),
-		       resp->body.len, &c, &e) == ST_OK) {
+		        resp->status);
+	} else if (provider_parse_container_json(
+	               buf_str(&resp->body), resp->body.len, &c, &e) == ST_OK) {
 		hop_job_free(j);
 		memo_succeed(eng, m, h, &c);
 		return;
@@ -573,8 +581,7 @@ start_container_hop(struct chain_run *r, struct memo *m)
 	j->memo = m;
 	j->hop = &r->t->hops[r->next];
 	j->index = r->next;
-	if (provider_container_request(r->eng->env, &url, &auth, &e) !=
-	    ST_OK) {
+	if (provider_container_request(r->eng->env, &url, &auth, &e) != ST_OK) {
 		hop_job_fail(j, &e);
 		return;
 	}
@@ -595,8 +602,8 @@ start_container_hop(struct chain_run *r, struct memo *m)
 }
 
 /* IMDSv2: PUT token, GET role name, GET credentials. */
-static void imds_request(struct hop_job *, const char *method,
-    const char *path, http_done_fn *);
+static void imds_request(struct hop_job *, const char *method, const char *path,
+                         http_done_fn *);
 
 static void
 imds_fail(struct hop_job *j, const struct http_resp *resp, const char *step)
@@ -604,14 +611,14 @@ imds_fail(struct hop_job *j, const struct http_resp *resp, const char *step)
 	struct err e;
 
 	if (resp->failure != HTTP_OK)
-		err_set(&e, resp->failure == HTTP_TIMEOUT ? ST_TIMEOUT
-							  : ST_NETWORK,
-		    "instance metadata (%s): %s", step, resp->error);
+		err_set(&e,
+		        resp->failure == HTTP_TIMEOUT ? ST_TIMEOUT : ST_NETWORK,
+		        "instance metadata (%s): %s", step, resp->error);
 	else
 		err_set(&e, ST_AWS, "instance metadata (%s): HTTP %ld", step,
-		    resp->status);
+		        resp->status);
 	err_hint(&e, "this machine has no instance profile, or IMDS is not "
-		     "reachable from here");
+	             "reachable from here");
 	hop_job_fail(j, &e);
 }
 
@@ -630,7 +637,7 @@ on_imds_creds(void *arg, const struct http_resp *resp)
 		return;
 	}
 	if (provider_parse_container_json(buf_str(&resp->body), resp->body.len,
-		&c, &e) != ST_OK) {
+	                                  &c, &e) != ST_OK) {
 		hop_job_fail(j, &e);
 		return;
 	}
@@ -672,12 +679,12 @@ on_imds_token(void *arg, const struct http_resp *resp)
 	secret_free_str(r->imds_token);
 	r->imds_token = xstrdup(buf_str(&resp->body));
 	imds_request(j, "GET", "/latest/meta-data/iam/security-credentials/",
-	    on_imds_role);
+	             on_imds_role);
 }
 
 static void
 imds_request(struct hop_job *j, const char *method, const char *path,
-    http_done_fn *done)
+             http_done_fn *done)
 {
 	struct chain_run *r = j->run;
 	struct http_req req = {0};
@@ -839,7 +846,7 @@ seed_from_cache(struct chain_run *r)
 		if (m || !cacheable(r->t->hops[i].kind))
 			continue;
 		if (credcache_load(&eng->cache, r->keys[i], now,
-			CREDCACHE_MIN_REMAINING, &c) == 0) {
+		                   CREDCACHE_MIN_REMAINING, &c) == 0) {
 			m = memo_new(eng, r->keys[i]);
 			creds_move(&m->creds, &c);
 			m->state = MEMO_DONE;
@@ -861,7 +868,8 @@ seed_from_cache(struct chain_run *r)
 			hr->done = true;
 			hr->from_cache = m->from_cache;
 		} else if (cacheable(r->t->hops[i].kind) &&
-		    credcache_load(&eng->cache, r->keys[i], now, 0, &c) == 0) {
+		           credcache_load(&eng->cache, r->keys[i], now, 0,
+		                          &c) == 0) {
 			creds_move(&hr->creds, &c);
 			hr->done = true;
 			hr->from_cache = true;
@@ -884,7 +892,7 @@ needs_sts(const struct target *t)
 
 void
 chain_assume(struct engine *eng, const struct target *t, chain_done_fn *done,
-    void *arg)
+             void *arg)
 {
 	struct chain_run *r = xcalloc(1, sizeof *r);
 	struct chain_result *res = xcalloc(1, sizeof *res);
@@ -907,7 +915,8 @@ chain_assume(struct engine *eng, const struct target *t, chain_done_fn *done,
 		return;
 	}
 	if (targets_endpoint(eng->targets, t, eng->env, "sts", &r->sts, &e) !=
-	    ST_OK && needs_sts(t)) {
+	        ST_OK &&
+	    needs_sts(t)) {
 		err_prefix(&e, "%s", t->name);
 		run_fail(r, &e, 0);
 		return;
@@ -953,7 +962,7 @@ on_identity(void *arg, const struct aws_result *res)
 
 	if (st == ST_OK)
 		st = sts_parse_caller_identity(buf_str(&res->resp->body),
-		    res->resp->body.len, &id, &e);
+		                               res->resp->body.len, &id, &e);
 	if (st != ST_OK)
 		err_prefix(&e, "%s: GetCallerIdentity", j->t->name);
 	j->done(j->arg, st, st == ST_OK ? &id : NULL, &e);
@@ -963,7 +972,7 @@ on_identity(void *arg, const struct aws_result *res)
 
 void
 chain_caller_identity(struct engine *eng, const struct target *t,
-    const struct creds *c, identity_done_fn *done, void *arg)
+                      const struct creds *c, identity_done_fn *done, void *arg)
 {
 	struct identity_job *j = xcalloc(1, sizeof *j);
 	struct aws_call call = {0};

@@ -50,8 +50,8 @@ struct hop_result {
 	struct creds creds; /* with arn/account/user_id for role hops */
 	bool done;          /* creds are set */
 	bool from_cache;
-	bool skipped;       /* not needed: a later hop was cached */
-	int clamped_from;   /* duration asked for before the 1 h clamp */
+	bool skipped;     /* not needed: a later hop was cached */
+	int clamped_from; /* duration asked for before the 1 h clamp */
 };
 
 struct chain_result {
@@ -67,15 +67,16 @@ typedef void chain_done_fn(void *arg, struct chain_result *);
 
 /* timeout_ms: the total time one request may take (0: the default). */
 enum status engine_init(struct engine *, const struct targets *,
-    const struct envsnap *env, bool no_cache, long timeout_ms, struct err *);
+                        const struct envsnap *env, bool no_cache,
+                        long timeout_ms, struct err *);
 void engine_done(struct engine *);
 /* Drive the network until every started chain has finished. */
 void engine_run(struct engine *);
 
 /* Assume t's chain; done is called exactly once (possibly before this
  * returns, when nothing needs the network). */
-void chain_assume(struct engine *, const struct target *t,
-    chain_done_fn *done, void *arg);
+void chain_assume(struct engine *, const struct target *t, chain_done_fn *done,
+                  void *arg);
 void chain_result_free(struct chain_result *);
 /* The credentials at the end of a successful chain. */
 const struct creds *chain_final(const struct chain_result *);
@@ -83,9 +84,10 @@ const struct creds *chain_final(const struct chain_result *);
 char *chain_default_session_name(const struct envsnap *);
 
 typedef void identity_done_fn(void *arg, enum status,
-    const struct sts_identity *, const struct err *);
+                              const struct sts_identity *, const struct err *);
 /* sts:GetCallerIdentity with c, on t's STS endpoint. */
 void chain_caller_identity(struct engine *, const struct target *t,
-    const struct creds *c, identity_done_fn *done, void *arg);
+                           const struct creds *c, identity_done_fn *done,
+                           void *arg);
 
 #endif

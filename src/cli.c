@@ -26,29 +26,29 @@
 #include "timefmt.h"
 #include "xalloc.h"
 
-#define USAGE                                                                 \
-	"usage: rolehop [OPTIONS] COMMAND [ARGS]\n"                           \
-	"\n"                                                                  \
-	"Switch between AWS accounts and EKS clusters.\n"                     \
-	"\n"                                                                  \
-	"Commands:\n"                                                         \
-	"  list [--json]                      targets and their chains\n"     \
-	"  whoami TARGET [--json]             assume the chain, show every "  \
-	"hop\n"                                                               \
-	"  creds TARGET                       credential_process JSON\n"      \
-	"  env TARGET [--format sh|fish|json] statements for eval\n"          \
-	"  exec TARGET -- CMD [ARG]...        run CMD as the target\n"        \
-	"  shell TARGET                       a $SHELL as the target\n"       \
-	"\n"                                                                  \
-	"Options:\n"                                                          \
-	"  -c, --config FILE   rolehop config (default "                      \
-	"$XDG_CONFIG_HOME/rolehop/config.yaml)\n"                             \
-	"      --no-cache      neither read nor write the credential cache\n" \
-	"      --timeout SECS  the most one request may take (default 10)\n"  \
-	"  -v, --verbose       diagnostics on stderr (secrets redacted)\n"    \
-	"  -h, --help          this help\n"                                   \
-	"  -V, --version       the version\n"                                 \
-	"\n"                                                                  \
+#define USAGE                                                                  \
+	"usage: rolehop [OPTIONS] COMMAND [ARGS]\n"                            \
+	"\n"                                                                   \
+	"Switch between AWS accounts and EKS clusters.\n"                      \
+	"\n"                                                                   \
+	"Commands:\n"                                                          \
+	"  list [--json]                      targets and their chains\n"      \
+	"  whoami TARGET [--json]             assume the chain, show every "   \
+	"hop\n"                                                                \
+	"  creds TARGET                       credential_process JSON\n"       \
+	"  env TARGET [--format sh|fish|json] statements for eval\n"           \
+	"  exec TARGET -- CMD [ARG]...        run CMD as the target\n"         \
+	"  shell TARGET                       a $SHELL as the target\n"        \
+	"\n"                                                                   \
+	"Options:\n"                                                           \
+	"  -c, --config FILE   rolehop config (default "                       \
+	"$XDG_CONFIG_HOME/rolehop/config.yaml)\n"                              \
+	"      --no-cache      neither read nor write the credential cache\n"  \
+	"      --timeout SECS  the most one request may take (default 10)\n"   \
+	"  -v, --verbose       diagnostics on stderr (secrets redacted)\n"     \
+	"  -h, --help          this help\n"                                    \
+	"  -V, --version       the version\n"                                  \
+	"\n"                                                                   \
 	"See rolehop(1).\n"
 
 struct cli {
@@ -95,7 +95,7 @@ usage_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputs("\nhint: rolehop --help lists the commands and options\n",
-	    stderr);
+	      stderr);
 	return 2;
 }
 
@@ -129,7 +129,7 @@ parse_args(struct cli *c, int argc, char **argv)
 		} else if (strcmp(a, "--json") == 0) {
 			c->json = true;
 		} else if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0 ||
-		    strcmp(a, "--format") == 0) {
+		           strcmp(a, "--format") == 0) {
 			if (i + 1 >= argc)
 				return usage_error("%s needs a value", a);
 			if (a[1] == 'c' || a[2] == 'c')
@@ -137,7 +137,7 @@ parse_args(struct cli *c, int argc, char **argv)
 			else
 				c->format = argv[++i];
 		} else if (strcmp(a, "--timeout") == 0 ||
-		    strncmp(a, "--timeout=", 10) == 0) {
+		           strncmp(a, "--timeout=", 10) == 0) {
 			const char *v = a[9] == '=' ? a + 10 : argv[++i];
 			char *end;
 			double secs;
@@ -147,8 +147,8 @@ parse_args(struct cli *c, int argc, char **argv)
 			secs = strtod(v, &end);
 			if (*end != '\0' || !(secs > 0) || secs > 3600)
 				return usage_error("--timeout takes seconds "
-						   "(0 to 3600), not '%s'",
-				    v);
+				                   "(0 to 3600), not '%s'",
+				                   v);
 			c->timeout_ms = (long)(secs * 1000);
 		} else if (strncmp(a, "--config=", 9) == 0) {
 			c->config_path = a + 9;
@@ -183,7 +183,7 @@ start_engine(struct cli *c, bool allow_prompt)
 	struct err e;
 
 	if (engine_init(&c->engine, &c->targets, c->env, c->no_cache,
-		c->timeout_ms, &e) != ST_OK)
+	                c->timeout_ms, &e) != ST_OK)
 		return report(&e);
 	c->engine.allow_prompt = allow_prompt;
 	c->engine_ready = true;
@@ -217,7 +217,7 @@ hop_json(const struct hop *h)
 		cJSON_AddStringToObject(o, "mfa_serial", h->mfa_serial);
 	if (h->duration_seconds)
 		cJSON_AddNumberToObject(o, "duration_seconds",
-		    h->duration_seconds);
+		                        h->duration_seconds);
 	if (h->token_file)
 		cJSON_AddStringToObject(o, "token_file", h->token_file);
 	return o;
@@ -251,17 +251,17 @@ cmd_list(struct cli *c)
 
 			cJSON_AddStringToObject(o, "name", t->name);
 			cJSON_AddStringToObject(o, "source",
-			    target_source_name(t->source));
+			                        target_source_name(t->source));
 			jsonutil_add_str(o, "profile", t->profile);
 			jsonutil_add_str(o, "region", t->region);
 			regions = cJSON_AddArrayToObject(o, "regions");
 			for (size_t j = 0; j < t->nregions; j++)
-				cJSON_AddItemToArray(regions,
-				    cJSON_CreateString(t->regions[j]));
+				cJSON_AddItemToArray(
+				    regions, cJSON_CreateString(t->regions[j]));
 			chain = cJSON_AddArrayToObject(o, "chain");
 			for (size_t j = 0; j < t->nhops; j++)
 				cJSON_AddItemToArray(chain,
-				    hop_json(&t->hops[j]));
+				                     hop_json(&t->hops[j]));
 			if (t->color)
 				cJSON_AddStringToObject(o, "color", t->color);
 			cJSON_AddBoolToObject(o, "confirm", t->confirm);
@@ -283,7 +283,7 @@ cmd_list(struct cli *c)
 			const struct target *t = &ts->v[i];
 
 			printf("%-*s  %-14s  ", (int)w, t->name,
-			    target_source_name(t->source));
+			       target_source_name(t->source));
 			if (t->error) {
 				printf("error: %s\n", t->error);
 				continue;
@@ -292,7 +292,7 @@ cmd_list(struct cli *c)
 				const struct hop *h = &t->hops[j];
 
 				printf("%s%s", j ? " > " : "",
-				    hop_kind_name(h->kind));
+				       hop_kind_name(h->kind));
 				if (h->role_arn)
 					printf(" %s", short_role(h->role_arn));
 				else if (h->profile)
@@ -317,7 +317,7 @@ struct assume_state {
 
 static void
 on_identity_done(void *arg, enum status st, const struct sts_identity *id,
-    const struct err *e)
+                 const struct err *e)
 {
 	struct assume_state *s = arg;
 
@@ -340,14 +340,14 @@ on_chain_done(void *arg, struct chain_result *res)
 	s->res = res;
 	if (res->status == ST_OK && s->want_identity)
 		chain_caller_identity(s->eng, res->target, chain_final(res),
-		    on_identity_done, s);
+		                      on_identity_done, s);
 }
 
 /* Assume t's chain (and ask who we are when want_identity). Returns -1
  * on success, else the exit status after reporting. */
 static int
 assume(struct cli *c, const struct target *t, bool want_identity,
-    struct assume_state *s)
+       struct assume_state *s)
 {
 	memset(s, 0, sizeof *s);
 	s->want_identity = want_identity;
@@ -414,19 +414,19 @@ whoami_text(const struct target *t, const struct assume_state *s)
 		printf("  hop %zu  %-12s  ", i + 1, hop_kind_name(h->kind));
 		if (hr->skipped) {
 			printf("%s  (not needed: a later hop was cached)\n",
-			    h->role_arn ? h->role_arn : "");
+			       h->role_arn ? h->role_arn : "");
 			continue;
 		}
 		printf("%s", hr->creds.arn ? hr->creds.arn
-			   : h->role_arn   ? h->role_arn
-			   : h->profile    ? h->profile
-					   : "");
+		             : h->role_arn ? h->role_arn
+		             : h->profile  ? h->profile
+		                           : "");
 		if (hr->creds.expiration) {
 			char iso[TIMEFMT_ISO_LEN], left[32];
 
 			timefmt_iso(hr->creds.expiration, iso);
 			timefmt_remaining((long)(hr->creds.expiration - now),
-			    left, sizeof left);
+			                  left, sizeof left);
 			printf("  expires %s (%s)", iso, left);
 		}
 		if (hr->from_cache)
@@ -435,7 +435,7 @@ whoami_text(const struct target *t, const struct assume_state *s)
 		if (hr->clamped_from)
 			printf("         duration_seconds %d clamped to %d: "
 			       "role chaining is limited to 1 hour\n",
-			    hr->clamped_from, CHAIN_MAX_CHAINED_DURATION);
+			       hr->clamped_from, CHAIN_MAX_CHAINED_DURATION);
 	}
 	printf("account  %s\n", s->id.account ? s->id.account : "");
 	printf("arn      %s\n", s->id.arn ? s->id.arn : "");
@@ -466,7 +466,7 @@ whoami_json(const struct target *t, const struct assume_state *s)
 			cJSON_AddBoolToObject(o, "skipped", true);
 		if (hr->clamped_from)
 			cJSON_AddNumberToObject(o, "duration_clamped_from",
-			    hr->clamped_from);
+			                        hr->clamped_from);
 		cJSON_AddItemToArray(hops, o);
 	}
 	id = cJSON_AddObjectToObject(root, "identity");
@@ -521,10 +521,11 @@ cmd_creds(struct cli *c)
 	root = cJSON_CreateObject();
 	cJSON_AddNumberToObject(root, "Version", 1);
 	cJSON_AddStringToObject(root, "AccessKeyId", fin->access_key_id);
-	cJSON_AddStringToObject(root, "SecretAccessKey", fin->secret_access_key);
+	cJSON_AddStringToObject(root, "SecretAccessKey",
+	                        fin->secret_access_key);
 	if (fin->session_token)
 		cJSON_AddStringToObject(root, "SessionToken",
-		    fin->session_token);
+		                        fin->session_token);
 	if (fin->expiration)
 		json_time(root, "Expiration", fin->expiration);
 	{
@@ -541,7 +542,7 @@ cmd_creds(struct cli *c)
 /* The environment a child of target t gets, built from c->env. */
 static void
 child_env(const struct cli *c, const struct target *t,
-    const struct chain_result *res, struct envsnap *out)
+          const struct chain_result *res, struct envsnap *out)
 {
 	const struct creds *fin = chain_final(res);
 	struct spawn_identity id = {.target = t->name, .region = t->region};
@@ -580,7 +581,7 @@ cmd_env(struct cli *c)
 	if (strcmp(fmt, "sh") != 0 && strcmp(fmt, "fish") != 0 &&
 	    strcmp(fmt, "json") != 0)
 		return usage_error("--format is sh, fish or json, not '%s'",
-		    fmt);
+		                   fmt);
 	if (c->json)
 		fmt = "json";
 	if ((t = the_target(c, &rc)) == NULL)
@@ -640,7 +641,7 @@ cmd_env(struct cli *c)
 /* exec and shell: run argv as the target. */
 static int
 run_as(struct cli *c, const struct target *t, const char *const *argv,
-    bool banner)
+       bool banner)
 {
 	struct assume_state s;
 	struct envsnap child;
@@ -657,11 +658,10 @@ run_as(struct cli *c, const struct target *t, const char *const *argv,
 	if (banner) {
 		const struct creds *fin = chain_final(s.res);
 
-		fprintf(stderr,
-		    "rolehop: shell as %s%s%s%s; exit to return\n", t->name,
-		    fin->account ? " (account " : "",
-		    fin->account ? fin->account : "",
-		    fin->account ? ")" : "");
+		fprintf(stderr, "rolehop: shell as %s%s%s%s; exit to return\n",
+		        t->name, fin->account ? " (account " : "",
+		        fin->account ? fin->account : "",
+		        fin->account ? ")" : "");
 	}
 	/* Nothing of ours is needed while the child runs. */
 	assume_state_done(&s);

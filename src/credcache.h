@@ -43,7 +43,7 @@ struct credcache {
  * (0700) when missing. When disabled, or when no directory can be used
  * (a warning is printed), the cache silently does nothing. */
 void credcache_open(struct credcache *, const struct envsnap *env,
-    bool disabled);
+                    bool disabled);
 void credcache_close(struct credcache *);
 
 /* Key for parts[0..n-1] (lower-case hex, 64 chars + NUL). Parts may be
@@ -54,12 +54,12 @@ void credcache_key(const char *const *parts, size_t n, char out[65]);
  * left at now) exists for key; -1 otherwise. out is overwritten, not freed
  * first, and left untouched on -1. */
 int credcache_load(const struct credcache *, const char *key, time_t now,
-    long min_remaining, struct creds *out);
+                   long min_remaining, struct creds *out);
 
 /* Store c (which must expire) under key. Errors are returned, but callers
  * treat them as warnings: a failed cache write never fails a command. */
 enum status credcache_store(const struct credcache *, const char *key,
-    const struct creds *c, struct err *);
+                            const struct creds *c, struct err *);
 
 /* Remove the entry for key, if any. */
 void credcache_remove(const struct credcache *, const char *key);

@@ -52,5 +52,5 @@ int
 creds_valid(const struct creds *c)
 {
 	return c->access_key_id && *c->access_key_id && c->secret_access_key &&
-	    *c->secret_access_key;
+	       *c->secret_access_key;
 }

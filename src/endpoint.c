@@ -39,8 +39,8 @@ valid_region(const char *r)
 	if (*r == '\0')
 		return false;
 	for (; *r; r++)
-		if (!islower((unsigned char)*r) && !isdigit((unsigned char)*r) &&
-		    *r != '-')
+		if (!islower((unsigned char)*r) &&
+		    !isdigit((unsigned char)*r) && *r != '-')
 			return false;
 	return true;
 }
@@ -98,8 +98,8 @@ endpoint_split_url(const char *url, char **host, char **path)
 
 /* Fill out from a URL used verbatim. */
 static enum status
-from_url(const char *service, const char *url, const char *region,
-    bool custom, struct endpoint *out, struct err *e)
+from_url(const char *service, const char *url, const char *region, bool custom,
+         struct endpoint *out, struct err *e)
 {
 	size_t len = strlen(url);
 
@@ -108,7 +108,7 @@ from_url(const char *service, const char *url, const char *region,
 	out->url = xstrndup(url, len);
 	if (endpoint_split_url(out->url, &out->host, &out->path) != 0) {
 		err_set(e, ST_CONFIG, "invalid %s endpoint URL '%s'", service,
-		    url);
+		        url);
 		endpoint_done(out);
 		return ST_CONFIG;
 	}
@@ -119,7 +119,7 @@ from_url(const char *service, const char *url, const char *region,
 
 enum status
 endpoint_resolve(const char *service, const struct endpoint_config *c,
-    struct endpoint *out, struct err *e)
+                 struct endpoint *out, struct err *e)
 {
 	const char *custom = NULL;
 	const char *region = c->region && *c->region ? c->region : NULL;
@@ -141,10 +141,10 @@ endpoint_resolve(const char *service, const struct endpoint_config *c,
 	if (custom) {
 		if (region == NULL) {
 			err_set(e, ST_CONFIG,
-			    "no region for the %s endpoint %s", service,
-			    custom);
+			        "no region for the %s endpoint %s", service,
+			        custom);
 			err_hint(e, "set region in the profile or target, or "
-				    "AWS_REGION");
+			            "AWS_REGION");
 			return ST_CONFIG;
 		}
 		return from_url(service, custom, region, true, out, e);
@@ -157,15 +157,15 @@ endpoint_resolve(const char *service, const struct endpoint_config *c,
 		if (region == NULL || strcmp(region, "aws-global") == 0 ||
 		    (c->sts_legacy && is_legacy_region(region)))
 			return from_url(service, "https://sts.amazonaws.com",
-			    "us-east-1", false, out, e);
+			                "us-east-1", false, out, e);
 	} else if (region == NULL) {
 		err_set(e, ST_CONFIG, "no region for %s", service);
 		err_hint(e, "set region in the profile or target, or "
-			    "AWS_REGION");
+		            "AWS_REGION");
 		return ST_CONFIG;
 	}
 	suffix = strncmp(region, "cn-", 3) == 0 ? "amazonaws.com.cn"
-						: "amazonaws.com";
+	                                        : "amazonaws.com";
 	url = xasprintf("https://%s.%s.%s", service, region, suffix);
 	st = from_url(service, url, region, false, out, e);
 	free(url);

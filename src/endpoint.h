@@ -41,7 +41,8 @@ struct endpoint {
 
 /* service is "sts" or "eks". */
 enum status endpoint_resolve(const char *service,
-    const struct endpoint_config *, struct endpoint *out, struct err *);
+                             const struct endpoint_config *,
+                             struct endpoint *out, struct err *);
 /* Split a URL into host (lower-case, port kept only when not the scheme's
  * default) and path. -1 when it is not an http(s) URL. */
 int endpoint_split_url(const char *url, char **host, char **path);

@@ -98,8 +98,8 @@ const char *
 status_text(enum status st)
 {
 	switch (st) {
-#define X(id, text)                                                           \
-	case ST_##id:                                                         \
+#define X(id, text)                                                            \
+	case ST_##id:                                                          \
 		return text;
 		STATUS_LIST(X)
 #undef X

@@ -11,15 +11,15 @@
 #ifndef ROLEHOP_ERR_H
 #define ROLEHOP_ERR_H
 
-#define STATUS_LIST(X)                                                        \
-	X(OK, "ok")                                                           \
-	X(USAGE, "usage error")                                               \
-	X(CONFIG, "configuration error")                                      \
-	X(NETWORK, "network error")                                           \
-	X(TIMEOUT, "timed out")                                               \
-	X(AWS, "AWS error")                                                   \
-	X(PARSE, "malformed response")                                        \
-	X(IO, "file error")                                                   \
+#define STATUS_LIST(X)                                                         \
+	X(OK, "ok")                                                            \
+	X(USAGE, "usage error")                                                \
+	X(CONFIG, "configuration error")                                       \
+	X(NETWORK, "network error")                                            \
+	X(TIMEOUT, "timed out")                                                \
+	X(AWS, "AWS error")                                                    \
+	X(PARSE, "malformed response")                                         \
+	X(IO, "file error")                                                    \
 	X(RUNTIME, "runtime error")
 
 enum status {
@@ -30,9 +30,9 @@ enum status {
 
 struct err {
 	enum status status;
-	char code[64];    /* AWS error code such as AccessDenied, or "" */
-	char msg[1024];   /* one line, no trailing newline */
-	char hint[1024];  /* "" when there is none */
+	char code[64];   /* AWS error code such as AccessDenied, or "" */
+	char msg[1024];  /* one line, no trailing newline */
+	char hint[1024]; /* "" when there is none */
 };
 
 void err_clear(struct err *);

@@ -50,17 +50,17 @@ struct http_req {
 	size_t nheaders;
 	const void *body; /* may hold a secret: copied and zeroed after */
 	size_t body_len;
-	long timeout_ms; /* 0 = the client's total timeout */
+	long timeout_ms;         /* 0 = the client's total timeout */
 	long connect_timeout_ms; /* 0 = the client's connect timeout */
 };
 
 enum http_failure {
-	HTTP_OK = 0,       /* an answer arrived (any status) */
-	HTTP_CONNECT,      /* could not resolve or connect */
-	HTTP_TIMEOUT,      /* connect or total timeout */
-	HTTP_TOO_LARGE,    /* the body exceeded max_body */
-	HTTP_TLS,          /* certificate or handshake failure */
-	HTTP_TRANSPORT,    /* any other transfer error (reset, ...) */
+	HTTP_OK = 0,    /* an answer arrived (any status) */
+	HTTP_CONNECT,   /* could not resolve or connect */
+	HTTP_TIMEOUT,   /* connect or total timeout */
+	HTTP_TOO_LARGE, /* the body exceeded max_body */
+	HTTP_TLS,       /* certificate or handshake failure */
+	HTTP_TRANSPORT, /* any other transfer error (reset, ...) */
 	HTTP_CANCELLED,
 };
 
@@ -87,7 +87,7 @@ void http_free(struct http *);
  * The callback runs from http_pump() or http_run(), exactly once unless
  * the request is cancelled. */
 uint64_t http_submit(struct http *, const struct http_req *, long delay_ms,
-    http_done_fn *done, void *arg);
+                     http_done_fn *done, void *arg);
 /* Cancel a request; its callback is called with failure HTTP_CANCELLED. */
 void http_cancel(struct http *, uint64_t id);
 /* Requests queued or running. */
@@ -99,7 +99,7 @@ long http_timeout_ms(const struct http *);
  * extra descriptors (curl_multi_poll). Returns after a curl_multi_wakeup()
  * too. */
 void http_poll(struct http *, struct curl_waitfd *extra, unsigned nextra,
-    long max_ms);
+               long max_ms);
 /* Start due requests, drive transfers, run callbacks of finished ones. */
 void http_pump(struct http *);
 /* Wake a thread blocked in http_poll() (async-signal-safe per curl). */

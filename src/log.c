@@ -42,10 +42,12 @@ log_set_stream(FILE *f)
 
 /* Names whose values are secret. Authorization runs to the end of line. */
 static const char *const secret_names[] = {
-    "Authorization",    "X-Amz-Security-Token", "X-Amz-Credential",
-    "X-Amz-Signature",  "WebIdentityToken",     "SessionToken",
-    "SecretAccessKey",  "aws_secret_access_key", "aws_session_token",
-    "Token",            "Signature",
+    "Authorization",     "X-Amz-Security-Token",
+    "X-Amz-Credential",  "X-Amz-Signature",
+    "WebIdentityToken",  "SessionToken",
+    "SecretAccessKey",   "aws_secret_access_key",
+    "aws_session_token", "Token",
+    "Signature",
 };
 
 static const char REDACTED[] = "[REDACTED]";
@@ -55,16 +57,15 @@ static const char REDACTED[] = "[REDACTED]";
 static size_t
 secret_name_at(const char *start, const char *s)
 {
-	if (s > start && (isalnum((unsigned char)s[-1]) || s[-1] == '_' ||
-			     s[-1] == '-'))
+	if (s > start &&
+	    (isalnum((unsigned char)s[-1]) || s[-1] == '_' || s[-1] == '-'))
 		return 0;
 	for (size_t i = 0; i < sizeof secret_names / sizeof *secret_names;
 	     i++) {
 		size_t n = strlen(secret_names[i]);
 
 		if (strncasecmp(s, secret_names[i], n) == 0 &&
-		    !isalnum((unsigned char)s[n]) && s[n] != '_' &&
-		    s[n] != '-')
+		    !isalnum((unsigned char)s[n]) && s[n] != '_' && s[n] != '-')
 			return n;
 	}
 	return 0;
@@ -80,7 +81,7 @@ separator_len(const char *s)
 	int real = 0;
 
 	while (s[n] == '"' || s[n] == ':' || s[n] == '=' || s[n] == '>' ||
-	    s[n] == ' ' || s[n] == '\t') {
+	       s[n] == ' ' || s[n] == '\t') {
 		real |= s[n] == ':' || s[n] == '=' || s[n] == '>';
 		n++;
 	}
@@ -102,7 +103,7 @@ log_redact(const char *s)
 			buf_appends(&out, REDACTED);
 			p += 11;
 			while (isalnum((unsigned char)*p) || *p == '-' ||
-			    *p == '_' || *p == '=')
+			       *p == '_' || *p == '=')
 				p++;
 			continue;
 		}
@@ -124,10 +125,10 @@ log_redact(const char *s)
 				p = v;
 				continue;
 			}
-			while (*v && *v != '\n' && *v != '\r' &&
+			while (
+			    *v && *v != '\n' && *v != '\r' &&
 			    (to_eol || (*v != '&' && *v != '"' && *v != '<' &&
-					   *v != ' ' && *v != ',' &&
-					   *v != '\t')))
+			                *v != ' ' && *v != ',' && *v != '\t')))
 				v++;
 			buf_appends(&out, REDACTED);
 			p = v;

@@ -30,12 +30,12 @@
 #define PROVIDER_MAX_TOKEN (64u << 10)
 
 enum status provider_env_creds(const struct envsnap *, struct creds *,
-    struct err *);
+                               struct err *);
 
 /* Read the token file; errors name it: missing, unreadable, empty, too
  * large. */
 enum status provider_read_token_file(const char *path, char **token,
-    struct err *);
+                                     struct err *);
 
 /* "sub S, aud A, exp T" (with "expired" when exp < now) from a JWT's
  * claims, or NULL when token is not a JWT. Caller frees. */
@@ -49,21 +49,21 @@ void provider_argv_free(char **argv);
 
 /* Run credential_process and parse its output. */
 enum status provider_process(const char *cmdline, const struct envsnap *env,
-    struct creds *, struct err *);
+                             struct creds *, struct err *);
 /* The credential_process JSON (Version 1). */
 enum status provider_parse_process_json(const char *json, size_t len,
-    struct creds *, struct err *);
+                                        struct creds *, struct err *);
 
 /* Container credentials: the URL (RELATIVE_URI on 169.254.170.2, else
  * FULL_URI, which must be https or a loopback / ECS / EKS agent address)
  * and the Authorization value (token file re-read, else the token; a value
  * with CR or LF is refused). *auth is NULL when none is configured. */
 enum status provider_container_request(const struct envsnap *, char **url,
-    char **auth, struct err *);
+                                       char **auth, struct err *);
 /* Container and IMDS answers: AccessKeyId, SecretAccessKey, Token,
  * Expiration. */
 enum status provider_parse_container_json(const char *json, size_t len,
-    struct creds *, struct err *);
+                                          struct creds *, struct err *);
 /* IMDS base URL (AWS_EC2_METADATA_SERVICE_ENDPOINT or the default); NULL
  * with an error when AWS_EC2_METADATA_DISABLED is true. Caller frees. */
 char *provider_imds_base(const struct envsnap *, struct err *);

@@ -67,10 +67,10 @@ retry_classify(enum http_failure failure, long status, const char *code)
 	}
 	if (code && *code) {
 		if (in_list(code, throttling_codes,
-			sizeof throttling_codes / sizeof *throttling_codes))
+		            sizeof throttling_codes / sizeof *throttling_codes))
 			return RETRY_THROTTLE;
 		if (in_list(code, transient_codes,
-			sizeof transient_codes / sizeof *transient_codes))
+		            sizeof transient_codes / sizeof *transient_codes))
 			return RETRY_TRANSIENT;
 	}
 	/* Below 500, a code that is not listed above is final (AccessDenied,

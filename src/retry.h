@@ -41,7 +41,7 @@ void retry_quota_init(struct retry_quota *);
 /* Classify a failure: transport failure, HTTP status, AWS error code
  * (code may be NULL or ""). */
 enum retry_kind retry_classify(enum http_failure, long status,
-    const char *code);
+                               const char *code);
 /* Whether attempt number `attempt` (1-based, the one that just failed) may
  * be retried, taking quota tokens when it may. */
 bool retry_allowed(struct retry_quota *, enum retry_kind, int attempt);

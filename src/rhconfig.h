@@ -95,12 +95,12 @@ void rhconfig_init(struct rhconfig *);
 /* Read path. When missing_ok and the file does not exist, return ST_OK
  * with an empty config. */
 enum status rhconfig_load(struct rhconfig *, const char *path, bool missing_ok,
-    struct err *);
+                          struct err *);
 /* Parse YAML held in memory; path is used in messages. */
 enum status rhconfig_parse(struct rhconfig *, const char *path,
-    const char *text, size_t len, struct err *);
+                           const char *text, size_t len, struct err *);
 void rhconfig_free(struct rhconfig *);
 const struct rh_target *rhconfig_target(const struct rhconfig *,
-    const char *name);
+                                        const char *name);
 
 #endif

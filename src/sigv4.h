@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#define SIGV4_EMPTY_SHA256                                                    \
+#define SIGV4_EMPTY_SHA256                                                     \
 	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 struct sigv4_header {
@@ -84,11 +84,11 @@ void sigv4_params_init(struct sigv4_params *);
  * x-amz-content-sha256 when content_sha256 is not empty, and
  * Authorization. 0 on success, -1 on malformed input. */
 int sigv4_sign_headers(const struct sigv4_request *,
-    const struct sigv4_params *, struct sigv4_result *);
+                       const struct sigv4_params *, struct sigv4_result *);
 
 /* Presigned (query) form. 0 on success, -1 on malformed input. */
 int sigv4_presign(const struct sigv4_request *, const struct sigv4_params *,
-    struct sigv4_result *);
+                  struct sigv4_result *);
 
 void sigv4_result_done(struct sigv4_result *);
 

@@ -18,7 +18,7 @@ struct spawn_identity {
 	const char *target;  /* ROLEHOP_TARGET */
 	const char *account; /* ROLEHOP_ACCOUNT; NULL to leave unset */
 	const char *region;  /* AWS_REGION and AWS_DEFAULT_REGION; NULL to
-				leave whatever is inherited */
+	                        leave whatever is inherited */
 };
 
 /* Apply the credential environment rules to env:
@@ -32,7 +32,7 @@ struct spawn_identity {
  * they expire), AWS_REGION and AWS_DEFAULT_REGION, ROLEHOP_TARGET,
  * ROLEHOP_ACCOUNT. */
 void spawn_env_apply_creds(struct envsnap *env, const struct creds *c,
-    const struct spawn_identity *id);
+                           const struct spawn_identity *id);
 
 /* Full path of program for execve: itself when it contains '/', else the
  * first executable match in path_env (":"-separated; empty element = ".";
@@ -47,6 +47,6 @@ char *spawn_find_program(const char *program, const char *path_env);
  * Returns -1 and fills e when the program cannot be found or started
  * (e->status ST_RUNTIME; the message names the program). */
 int spawn_run(const char *const *argv, const struct envsnap *env,
-    struct err *e);
+              struct err *e);
 
 #endif

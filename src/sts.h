@@ -30,8 +30,8 @@
 struct sts_assume_params {
 	const char *role_arn;
 	const char *session_name;
-	const char *external_id;  /* NULL to omit */
-	int duration_seconds;     /* 0 to omit */
+	const char *external_id;   /* NULL to omit */
+	int duration_seconds;      /* 0 to omit */
 	const char *serial_number; /* MFA; NULL to omit */
 	const char *token_code;    /* MFA code; NULL to omit */
 };
@@ -39,7 +39,7 @@ struct sts_assume_params {
 char *sts_body_assume_role(const struct sts_assume_params *);
 /* duration_seconds of p is ignored unless > 0; the token is sent as is. */
 char *sts_body_assume_role_web_identity(const struct sts_assume_params *,
-    const char *web_identity_token);
+                                        const char *web_identity_token);
 char *sts_body_get_caller_identity(void);
 
 /* An STS error answer. */
@@ -60,7 +60,7 @@ struct sts_error {
  * and single values over 64 KiB are refused (ST_PARSE); messages never
  * quote the body. AssumedRoleId is optional (out->user_id NULL). */
 enum status sts_parse_credentials(const char *xml, size_t len,
-    struct creds *out, struct err *);
+                                  struct creds *out, struct err *);
 
 struct sts_identity {
 	char *account;
@@ -71,7 +71,7 @@ struct sts_identity {
  * empty on failure; the caller frees it with sts_identity_done(). Errors
  * as for sts_parse_credentials(). */
 enum status sts_parse_caller_identity(const char *xml, size_t len,
-    struct sts_identity *out, struct err *);
+                                      struct sts_identity *out, struct err *);
 void sts_identity_done(struct sts_identity *);
 
 /* Find the first <Error> at any depth. 0 when found (out filled, fields

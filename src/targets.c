@@ -25,8 +25,8 @@ const char *
 hop_kind_name(enum hop_kind k)
 {
 	switch (k) {
-#define X(id, name)                                                           \
-	case HOP_##id:                                                        \
+#define X(id, name)                                                            \
+	case HOP_##id:                                                         \
 		return name;
 		HOP_KIND_LIST(X)
 #undef X
@@ -120,7 +120,7 @@ profile_label(const struct awscfg_section *sec, const char *key)
 {
 	char *w = where_of(key ? awscfg_get_kv(sec, key) : NULL, sec);
 	char *s = w ? xasprintf("%s: profile %s", w, sec->name)
-		    : xasprintf("profile %s", sec->name);
+	            : xasprintf("profile %s", sec->name);
 
 	free(w);
 	return s;
@@ -152,7 +152,8 @@ check_role_arn(struct build *b, const char *arn, const char *label)
 {
 	if (is_role_arn(arn))
 		return 0;
-	return fail(b, ST_CONFIG,
+	return fail(
+	    b, ST_CONFIG,
 	    "role_arn must look like arn:aws:iam::123456789012:role/NAME",
 	    xasprintf("%s: role_arn '%s' is not an IAM role ARN", label, arn));
 }
@@ -205,9 +206,9 @@ add_static(struct build *b, const struct awscfg_section *sec)
 	if (secret == NULL || *secret == '\0') {
 		char *label = profile_label(sec, "aws_access_key_id");
 		int rc = fail(b, ST_CONFIG, NULL,
-		    xasprintf("%s: aws_access_key_id without "
-			      "aws_secret_access_key",
-			label));
+		              xasprintf("%s: aws_access_key_id without "
+		                        "aws_secret_access_key",
+		                        label));
 
 		free(label);
 		return rc;
@@ -230,7 +231,7 @@ add_container_or_imds(struct build *b, const char *profile)
 	struct hop *h;
 
 	if (envsnap_get_nonempty(b->env,
-		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") ||
+	                         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") ||
 	    envsnap_get_nonempty(b->env, "AWS_CONTAINER_CREDENTIALS_FULL_URI"))
 		h = add_hop(b->t, HOP_CONTAINER);
 	else
@@ -239,12 +240,12 @@ add_container_or_imds(struct build *b, const char *profile)
 }
 
 static int resolve_profile(struct build *, const char *name,
-    const char *referrer, bool as_source);
+                           const char *referrer, bool as_source);
 
 /* credential_source = Environment | Ec2InstanceMetadata | EcsContainer */
 static int
 add_credential_source(struct build *b, const struct awscfg_section *sec,
-    const char *src)
+                      const char *src)
 {
 	struct hop *h;
 
@@ -256,11 +257,12 @@ add_credential_source(struct build *b, const struct awscfg_section *sec,
 		h = add_hop(b->t, HOP_CONTAINER);
 	} else {
 		char *label = profile_label(sec, "credential_source");
-		int rc = fail(b, ST_CONFIG,
+		int rc = fail(
+		    b, ST_CONFIG,
 		    "credential_source is Environment, Ec2InstanceMetadata "
 		    "or EcsContainer",
-		    xasprintf("%s: credential_source '%s' is not valid",
-			label, src));
+		    xasprintf("%s: credential_source '%s' is not valid", label,
+		              src));
 
 		free(label);
 		return rc;
@@ -292,9 +294,9 @@ resolve_role_profile(struct build *b, const struct awscfg_section *sec)
 	}
 	if (source && csrc) {
 		rc = fail(b, ST_CONFIG, NULL,
-		    xasprintf("%s: has both source_profile and "
-			      "credential_source",
-			label));
+		          xasprintf("%s: has both source_profile and "
+		                    "credential_source",
+		                    label));
 		goto out;
 	}
 	if (source) {
@@ -302,11 +304,12 @@ resolve_role_profile(struct build *b, const struct awscfg_section *sec)
 			/* A profile may name itself only to use its own
 			 * static keys for its role. */
 			if (!has_static_keys(sec)) {
-				rc = fail(b, ST_CONFIG, NULL,
+				rc = fail(
+				    b, ST_CONFIG, NULL,
 				    xasprintf("%s: source_profile names "
-					      "itself but the profile has no "
-					      "static keys",
-					label));
+				              "itself but the profile has no "
+				              "static keys",
+				              label));
 				goto out;
 			}
 			rc = add_static(b, sec);
@@ -317,11 +320,11 @@ resolve_role_profile(struct build *b, const struct awscfg_section *sec)
 		rc = add_credential_source(b, sec, csrc);
 	} else {
 		rc = fail(b, ST_CONFIG,
-		    "add source_profile = PROFILE or credential_source = "
-		    "Environment | Ec2InstanceMetadata | EcsContainer",
-		    xasprintf("%s: role_arn without source_profile or "
-			      "credential_source",
-			label));
+		          "add source_profile = PROFILE or credential_source = "
+		          "Environment | Ec2InstanceMetadata | EcsContainer",
+		          xasprintf("%s: role_arn without source_profile or "
+		                    "credential_source",
+		                    label));
 	}
 	if (rc == 0) {
 		h = add_hop(b->t, HOP_ASSUME_ROLE);
@@ -336,7 +339,7 @@ out:
  * another profile, so its static keys win over its own role. */
 static int
 resolve_profile(struct build *b, const char *name, const char *referrer,
-    bool as_source)
+                bool as_source)
 {
 	const struct awscfg_section *sec = awscfg_profile(&b->ts->aws, name);
 	int rc;
@@ -350,30 +353,31 @@ resolve_profile(struct build *b, const char *name, const char *referrer,
 				buf_printf(&path, "%s -> ", b->visited[j]);
 			buf_appends(&path, name);
 			rc = fail(b, ST_CONFIG, NULL,
-			    xasprintf("source_profile cycle: %s",
-				buf_str(&path)));
+			          xasprintf("source_profile cycle: %s",
+			                    buf_str(&path)));
 			buf_free(&path);
 			return rc;
 		}
 	}
 	if (b->nvisited == MAX_CHAIN_DEPTH)
 		return fail(b, ST_CONFIG, NULL,
-		    xasprintf("profile %s: chain longer than %d hops", name,
-			MAX_CHAIN_DEPTH));
+		            xasprintf("profile %s: chain longer than %d hops",
+		                      name, MAX_CHAIN_DEPTH));
 	if (sec == NULL) {
 		if (referrer) {
 			const struct awscfg_section *ref =
 			    awscfg_profile(&b->ts->aws, referrer);
 			char *label = profile_label(ref, "source_profile");
 
-			rc = fail(b, ST_CONFIG, NULL,
+			rc = fail(
+			    b, ST_CONFIG, NULL,
 			    xasprintf("%s: source_profile '%s' does not exist",
-				label, name));
+			              label, name));
 			free(label);
 			return rc;
 		}
 		return fail(b, ST_USAGE, "rolehop list shows every target",
-		    xasprintf("unknown profile '%s'", name));
+		            xasprintf("unknown profile '%s'", name));
 	}
 	b->visited[b->nvisited++] = sec->name;
 
@@ -384,9 +388,10 @@ resolve_profile(struct build *b, const char *name, const char *referrer,
 	if (awscfg_get(sec, "web_identity_token_file")) {
 		char *label = profile_label(sec, "web_identity_token_file");
 
-		rc = fail(b, ST_CONFIG, NULL,
+		rc = fail(
+		    b, ST_CONFIG, NULL,
 		    xasprintf("%s: web_identity_token_file without role_arn",
-			label));
+		              label));
 		free(label);
 		return rc;
 	}
@@ -440,10 +445,11 @@ static bool
 ambient_present(const struct envsnap *env)
 {
 	return envsnap_get_nonempty(env, "AWS_ACCESS_KEY_ID") ||
-	    (envsnap_get_nonempty(env, "AWS_ROLE_ARN") &&
-		envsnap_get_nonempty(env, "AWS_WEB_IDENTITY_TOKEN_FILE")) ||
-	    envsnap_get_nonempty(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") ||
-	    envsnap_get_nonempty(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	       (envsnap_get_nonempty(env, "AWS_ROLE_ARN") &&
+	        envsnap_get_nonempty(env, "AWS_WEB_IDENTITY_TOKEN_FILE")) ||
+	       envsnap_get_nonempty(env,
+	                            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") ||
+	       envsnap_get_nonempty(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
 }
 
 static const struct rh_target *
@@ -464,16 +470,17 @@ resolve_rh_source(struct build *b, const struct rh_target *rt)
 	if (rt->source == NULL)
 		return resolve_ambient(b);
 	src = strcmp(rt->source, rt->name) != 0 ? find_rh(b->ts, rt->source)
-						: NULL;
+	                                        : NULL;
 	if (src)
 		return resolve_rh_target(b, src);
 	if (awscfg_profile(&b->ts->aws, rt->source) == NULL)
-		return fail(b, ST_CONFIG,
+		return fail(
+		    b, ST_CONFIG,
 		    "source names a rolehop target or an AWS profile",
 		    xasprintf("%s:%d: target %s: source '%s' is neither a "
-			      "target nor an AWS profile",
-			b->ts->rh.path ? b->ts->rh.path : "config", rt->line,
-			rt->name, rt->source));
+		              "target nor an AWS profile",
+		              b->ts->rh.path ? b->ts->rh.path : "config",
+		              rt->line, rt->name, rt->source));
 	if (b->t->settings == NULL)
 		b->t->settings = awscfg_profile(&b->ts->aws, rt->source);
 	return resolve_profile(b, rt->source, NULL, true);
@@ -490,29 +497,32 @@ resolve_rh_target(struct build *b, const struct rh_target *rt)
 	for (size_t i = 0; i < b->nrh_visited; i++)
 		if (b->rh_visited[i] == rt)
 			return fail(b, ST_CONFIG, NULL,
-			    xasprintf("%s:%d: target %s: source cycle",
-				cfgpath, rt->line, rt->name));
+			            xasprintf("%s:%d: target %s: source cycle",
+			                      cfgpath, rt->line, rt->name));
 	if (b->nrh_visited == MAX_CHAIN_DEPTH)
 		return fail(b, ST_CONFIG, NULL,
-		    xasprintf("%s:%d: target %s: chain too long", cfgpath,
-			rt->line, rt->name));
+		            xasprintf("%s:%d: target %s: chain too long",
+		                      cfgpath, rt->line, rt->name));
 	b->rh_visited[b->nrh_visited++] = rt;
 
 	if (rt->profile) {
 		if (awscfg_profile(&b->ts->aws, rt->profile) == NULL)
-			return fail(b, ST_CONFIG, NULL,
+			return fail(
+			    b, ST_CONFIG, NULL,
 			    xasprintf("%s:%d: target %s: profile '%s' does "
-				      "not exist",
-				cfgpath, rt->line, rt->name, rt->profile));
+			              "not exist",
+			              cfgpath, rt->line, rt->name,
+			              rt->profile));
 		if (b->t->settings == NULL)
 			b->t->settings =
 			    awscfg_profile(&b->ts->aws, rt->profile);
 		return resolve_profile(b, rt->profile, NULL, false);
 	}
 	if (rt->role_arn == NULL)
-		return fail(b, ST_CONFIG, NULL,
+		return fail(
+		    b, ST_CONFIG, NULL,
 		    xasprintf("%s:%d: target %s: needs profile or role_arn",
-			cfgpath, rt->line, rt->name));
+		              cfgpath, rt->line, rt->name));
 	label = xasprintf("%s:%d: target %s", cfgpath, rt->line, rt->name);
 	rc = check_role_arn(b, rt->role_arn, label);
 	free(label);
@@ -544,7 +554,8 @@ set_regions(struct target *t, char *const *regions, size_t n)
  * config's list, else the region. */
 static void
 finish_regions(const struct targets *ts, const struct targets_opts *o,
-    struct target *t, const char *own_region, const struct rh_target *rt)
+               struct target *t, const char *own_region,
+               const struct rh_target *rt)
 {
 	const char *r = o->region;
 
@@ -580,7 +591,7 @@ new_target(struct targets *ts, const char *name, enum target_source src)
 
 static void
 build_rh_target(struct targets *ts, const struct targets_opts *o,
-    const struct rh_target *rt)
+                const struct rh_target *rt)
 {
 	struct build b = {.ts = ts, .env = o->env};
 	struct target *t = new_target(ts, rt->name, TARGET_ROLEHOP_CONFIG);
@@ -601,7 +612,7 @@ build_rh_target(struct targets *ts, const struct targets_opts *o,
 
 static void
 build_profile_target(struct targets *ts, const struct targets_opts *o,
-    const struct awscfg_section *sec)
+                     const struct awscfg_section *sec)
 {
 	struct build b = {.ts = ts, .env = o->env};
 	struct target *t = new_target(ts, sec->name, TARGET_AWS_CONFIG);
@@ -623,7 +634,8 @@ build_ambient_target(struct targets *ts, const struct targets_opts *o)
 	t->settings = awscfg_profile(&ts->aws, "default");
 	resolve_ambient(&b);
 	finish_regions(ts, o, t,
-	    t->settings ? awscfg_get(t->settings, "region") : NULL, NULL);
+	               t->settings ? awscfg_get(t->settings, "region") : NULL,
+	               NULL);
 }
 
 /* "~/x" and "$HOME/x" style expansion of a leading ~ only. */
@@ -660,8 +672,8 @@ targets_load(struct targets *ts, const struct targets_opts *o, struct err *e)
 	rhconfig_init(&ts->rh);
 	ts->aws_config_path =
 	    default_path(env, "AWS_CONFIG_FILE", ".aws/config");
-	ts->aws_credentials_path = default_path(env,
-	    "AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials");
+	ts->aws_credentials_path = default_path(
+	    env, "AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials");
 	if (o->config_path) {
 		ts->rh_config_path = expand_home(o->config_path, env);
 	} else if (envsnap_get_nonempty(env, "ROLEHOP_CONFIG")) {
@@ -675,13 +687,14 @@ targets_load(struct targets *ts, const struct targets_opts *o, struct err *e)
 			ts->rh_config_path =
 			    xasprintf("%s/rolehop/config.yaml", xdg);
 		else
-			ts->rh_config_path = xasprintf(
-			    "%s/.config/rolehop/config.yaml", home ? home : ".");
+			ts->rh_config_path =
+			    xasprintf("%s/.config/rolehop/config.yaml",
+			              home ? home : ".");
 		missing_ok = true;
 	}
 
 	st = awscfg_load(&ts->aws, ts->aws_config_path,
-	    ts->aws_credentials_path, e);
+	                 ts->aws_credentials_path, e);
 	if (st != ST_OK)
 		return st;
 	st = rhconfig_load(&ts->rh, ts->rh_config_path, missing_ok, e);
@@ -746,8 +759,8 @@ targets_get(const struct targets *ts, const char *name, struct err *e)
 	if (t == NULL) {
 		err_set(e, ST_USAGE, "unknown target '%s'", name);
 		err_hint(e, "rolehop list shows the targets of %s, %s and %s",
-		    ts->aws_config_path, ts->aws_credentials_path,
-		    ts->rh_config_path);
+		         ts->aws_config_path, ts->aws_credentials_path,
+		         ts->rh_config_path);
 	}
 	return t;
 }
@@ -755,7 +768,7 @@ targets_get(const struct targets *ts, const char *name, struct err *e)
 /* The endpoint URL of a [services NAME] section for service. */
 static const char *
 services_url(const struct targets *ts, const struct awscfg_section *sec,
-    const char *service, struct err *e, int *bad)
+             const char *service, struct err *e, int *bad)
 {
 	const char *name = sec ? awscfg_get(sec, "services") : NULL;
 	const struct awscfg_section *svc;
@@ -768,8 +781,9 @@ services_url(const struct targets *ts, const struct awscfg_section *sec,
 	if (svc == NULL) {
 		char *label = profile_label(sec, "services");
 
-		err_set(e, ST_CONFIG, "%s: services section '%s' does not exist",
-		    label, name);
+		err_set(e, ST_CONFIG,
+		        "%s: services section '%s' does not exist", label,
+		        name);
 		free(label);
 		*bad = 1;
 		return NULL;
@@ -791,8 +805,8 @@ truthy(const char *v)
 
 enum status
 targets_endpoint(const struct targets *ts, const struct target *t,
-    const struct envsnap *env, const char *service, struct endpoint *out,
-    struct err *e)
+                 const struct envsnap *env, const char *service,
+                 struct endpoint *out, struct err *e)
 {
 	struct endpoint_config c = {0};
 	const struct awscfg_section *sec = t->settings;
@@ -800,9 +814,9 @@ targets_endpoint(const struct targets *ts, const struct target *t,
 	int bad;
 
 	c.region = t->region;
-	c.env_service_url = envsnap_get_nonempty(env,
-	    strcmp(service, "sts") == 0 ? "AWS_ENDPOINT_URL_STS"
-					: "AWS_ENDPOINT_URL_EKS");
+	c.env_service_url = envsnap_get_nonempty(
+	    env, strcmp(service, "sts") == 0 ? "AWS_ENDPOINT_URL_STS"
+	                                     : "AWS_ENDPOINT_URL_EKS");
 	c.env_url = envsnap_get_nonempty(env, "AWS_ENDPOINT_URL");
 	c.services_url = services_url(ts, sec, service, e, &bad);
 	if (bad)
@@ -827,10 +841,10 @@ hop_describe(const struct hop *h)
 		return xasprintf("%s %s", hop_kind_name(h->kind), h->role_arn);
 	case HOP_STATIC:
 		return xasprintf("static keys of profile %s",
-		    h->profile ? h->profile : "?");
+		                 h->profile ? h->profile : "?");
 	case HOP_PROCESS:
 		return xasprintf("credential_process of profile %s",
-		    h->profile ? h->profile : "?");
+		                 h->profile ? h->profile : "?");
 	case HOP_ENV:
 		return xstrdup("environment keys");
 	case HOP_CONTAINER:

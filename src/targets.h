@@ -33,13 +33,13 @@
 #include "err.h"
 #include "rhconfig.h"
 
-#define HOP_KIND_LIST(X)                                                      \
-	X(STATIC, "static")                                                   \
-	X(ENV, "env")                                                         \
-	X(WEB_IDENTITY, "web-identity")                                       \
-	X(ASSUME_ROLE, "assume-role")                                         \
-	X(PROCESS, "process")                                                 \
-	X(CONTAINER, "container")                                             \
+#define HOP_KIND_LIST(X)                                                       \
+	X(STATIC, "static")                                                    \
+	X(ENV, "env")                                                          \
+	X(WEB_IDENTITY, "web-identity")                                        \
+	X(ASSUME_ROLE, "assume-role")                                          \
+	X(PROCESS, "process")                                                  \
+	X(CONTAINER, "container")                                              \
 	X(IMDS, "imds")
 
 enum hop_kind {
@@ -52,8 +52,8 @@ const char *hop_kind_name(enum hop_kind);
 
 struct hop {
 	enum hop_kind kind;
-	char *profile;  /* AWS profile it comes from, or NULL */
-	char *where;    /* "file:line" of its definition, or NULL */
+	char *profile; /* AWS profile it comes from, or NULL */
+	char *where;   /* "file:line" of its definition, or NULL */
 	/* web-identity and assume-role */
 	char *role_arn;
 	char *session_name; /* NULL: generated at assume time */
@@ -81,8 +81,8 @@ const char *target_source_name(enum target_source);
 struct target {
 	char *name;
 	enum target_source source;
-	char *profile; /* the AWS profile it resolves through, or NULL */
-	char *region;  /* may be NULL */
+	char *profile;  /* the AWS profile it resolves through, or NULL */
+	char *region;   /* may be NULL */
 	char **regions; /* EKS discovery regions */
 	size_t nregions;
 	char *color;
@@ -119,18 +119,18 @@ struct targets_opts {
  * unreadable) fail the whole load; errors in one chain only mark that
  * target. */
 enum status targets_load(struct targets *, const struct targets_opts *,
-    struct err *);
+                         struct err *);
 void targets_free(struct targets *);
 const struct target *targets_find(const struct targets *, const char *name);
 /* Find a target or fill e with "unknown target" (ST_USAGE). */
 const struct target *targets_get(const struct targets *, const char *name,
-    struct err *e);
+                                 struct err *e);
 /* The STS or EKS endpoint for a target: env overrides, then its
  * settings profile (services section, endpoint_url,
  * sts_regional_endpoints, ignore_configured_endpoint_urls). */
 enum status targets_endpoint(const struct targets *, const struct target *,
-    const struct envsnap *env, const char *service, struct endpoint *out,
-    struct err *);
+                             const struct envsnap *env, const char *service,
+                             struct endpoint *out, struct err *);
 /* A short description of a hop for messages: "assume-role ARN". Caller
  * frees. */
 char *hop_describe(const struct hop *);

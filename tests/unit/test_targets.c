@@ -76,7 +76,7 @@ teardown(void **state)
 /* Load with the given files (NULL: absent) and extra env vars. */
 static void
 load(struct fixture *f, const char *config, const char *credentials,
-    const char *rh, ...)
+     const char *rh, ...)
 {
 	const char *vars[32];
 	char *owned[4];
@@ -153,7 +153,8 @@ test_walkthrough_chain(void **state)
 	assert_int_equal(t->source, TARGET_AWS_CONFIG);
 	assert_int_equal(t->nhops, 2);
 	assert_int_equal(t->hops[0].kind, HOP_WEB_IDENTITY);
-	assert_string_equal(t->hops[0].role_arn,
+	assert_string_equal(
+	    t->hops[0].role_arn,
 	    "arn:aws:iam::111111111111:role/ci-account-iam-role");
 	assert_string_equal(t->hops[0].token_file, "/var/run/secrets/token");
 	assert_string_equal(t->hops[0].profile, "ci-env");
@@ -182,24 +183,24 @@ test_static_source_provides_keys(void **state)
 	const struct target *t;
 
 	load(f,
-	    "[profile static-and-role]\n"
-	    "role_arn = arn:aws:iam::999999999999:role/never\n"
-	    "source_profile = base\n"
-	    "[profile base]\n"
-	    "role_arn = arn:aws:iam::888888888888:role/not-assumed\n"
-	    "[profile hop1]\n"
-	    "role_arn = arn:aws:iam::555555555555:role/from-static\n"
-	    "source_profile = base\n"
-	    "[profile self]\n"
-	    "role_arn = arn:aws:iam::666666666666:role/self\n"
-	    "source_profile = self\n",
-	    "[base]\n"
-	    "aws_access_key_id = AKIAFAKEFAKEFAKE0001\n"
-	    "aws_secret_access_key = fakesecret\n"
-	    "[self]\n"
-	    "aws_access_key_id = AKIAFAKEFAKEFAKE0002\n"
-	    "aws_secret_access_key = fakesecret2\n",
-	    NULL, NULL);
+	     "[profile static-and-role]\n"
+	     "role_arn = arn:aws:iam::999999999999:role/never\n"
+	     "source_profile = base\n"
+	     "[profile base]\n"
+	     "role_arn = arn:aws:iam::888888888888:role/not-assumed\n"
+	     "[profile hop1]\n"
+	     "role_arn = arn:aws:iam::555555555555:role/from-static\n"
+	     "source_profile = base\n"
+	     "[profile self]\n"
+	     "role_arn = arn:aws:iam::666666666666:role/self\n"
+	     "source_profile = self\n",
+	     "[base]\n"
+	     "aws_access_key_id = AKIAFAKEFAKEFAKE0001\n"
+	     "aws_secret_access_key = fakesecret\n"
+	     "[self]\n"
+	     "aws_access_key_id = AKIAFAKEFAKEFAKE0002\n"
+	     "aws_secret_access_key = fakesecret2\n",
+	     NULL, NULL);
 	assert_int_equal(f->st, ST_OK);
 	t = must_find(f, "hop1");
 	assert_int_equal(t->nhops, 2);
@@ -207,7 +208,7 @@ test_static_source_provides_keys(void **state)
 	assert_string_equal(t->hops[0].access_key_id, "AKIAFAKEFAKEFAKE0001");
 	assert_string_equal(t->hops[0].secret_access_key, "fakesecret");
 	assert_string_equal(t->hops[1].role_arn,
-	    "arn:aws:iam::555555555555:role/from-static");
+	                    "arn:aws:iam::555555555555:role/from-static");
 	/* as a target of its own, base's role wins over its keys */
 	t = must_find(f, "base");
 	assert_int_equal(t->nhops, 0);
@@ -227,13 +228,13 @@ test_cycle_names_profiles(void **state)
 	const struct target *t;
 
 	load(f,
-	    "[profile cyc-a]\n"
-	    "role_arn = arn:aws:iam::111111111111:role/a\n"
-	    "source_profile = cyc-b\n"
-	    "[profile cyc-b]\n"
-	    "role_arn = arn:aws:iam::111111111111:role/b\n"
-	    "source_profile = cyc-a\n",
-	    NULL, NULL, NULL);
+	     "[profile cyc-a]\n"
+	     "role_arn = arn:aws:iam::111111111111:role/a\n"
+	     "source_profile = cyc-b\n"
+	     "[profile cyc-b]\n"
+	     "role_arn = arn:aws:iam::111111111111:role/b\n"
+	     "source_profile = cyc-a\n",
+	     NULL, NULL, NULL);
 	assert_int_equal(f->st, ST_OK);
 	t = must_find(f, "cyc-a");
 	assert_int_equal(t->nhops, 0);
@@ -251,18 +252,18 @@ test_missing_source_names_file_line(void **state)
 	char *want;
 
 	load(f,
-	    "[profile ok]\n"
-	    "region = us-east-1\n"
-	    "\n"
-	    "[profile missing]\n"
-	    "role_arn = arn:aws:iam::111111111111:role/a\n"
-	    "source_profile = nope\n",
-	    NULL, NULL, NULL);
+	     "[profile ok]\n"
+	     "region = us-east-1\n"
+	     "\n"
+	     "[profile missing]\n"
+	     "role_arn = arn:aws:iam::111111111111:role/a\n"
+	     "source_profile = nope\n",
+	     NULL, NULL, NULL);
 	t = must_find(f, "missing");
 	assert_non_null(t->error);
 	want = xasprintf("%s:6: profile missing: source_profile 'nope' does "
-			 "not exist",
-	    f->config);
+	                 "not exist",
+	                 f->config);
 	assert_string_equal(t->error, want);
 	free(want);
 }
@@ -274,25 +275,25 @@ test_profile_errors(void **state)
 	const struct target *t;
 
 	load(f,
-	    "[profile both]\n"
-	    "role_arn = arn:aws:iam::111111111111:role/a\n"
-	    "source_profile = x\n"
-	    "credential_source = Environment\n"
-	    "[profile badsrc]\n"
-	    "role_arn = arn:aws:iam::111111111111:role/a\n"
-	    "credential_source = Bogus\n"
-	    "[profile notarn]\n"
-	    "role_arn = not-an-arn\n"
-	    "credential_source = Environment\n"
-	    "[profile nosource]\n"
-	    "role_arn = arn:aws:iam::111111111111:role/a\n"
-	    "[profile halfkey]\n"
-	    "aws_access_key_id = AKIAFAKEFAKEFAKE0003\n",
-	    NULL, NULL, NULL);
+	     "[profile both]\n"
+	     "role_arn = arn:aws:iam::111111111111:role/a\n"
+	     "source_profile = x\n"
+	     "credential_source = Environment\n"
+	     "[profile badsrc]\n"
+	     "role_arn = arn:aws:iam::111111111111:role/a\n"
+	     "credential_source = Bogus\n"
+	     "[profile notarn]\n"
+	     "role_arn = not-an-arn\n"
+	     "credential_source = Environment\n"
+	     "[profile nosource]\n"
+	     "role_arn = arn:aws:iam::111111111111:role/a\n"
+	     "[profile halfkey]\n"
+	     "aws_access_key_id = AKIAFAKEFAKEFAKE0003\n",
+	     NULL, NULL, NULL);
 	assert_int_equal(f->st, ST_OK);
 	t = must_find(f, "both");
 	assert_non_null(strstr(t->error, "both source_profile and "
-					 "credential_source"));
+	                                 "credential_source"));
 	t = must_find(f, "badsrc");
 	assert_non_null(strstr(t->error, "credential_source 'Bogus'"));
 	t = must_find(f, "notarn");
@@ -312,20 +313,20 @@ test_credential_sources(void **state)
 	const struct target *t;
 
 	load(f,
-	    "[profile envsrc]\n"
-	    "role_arn = arn:aws:iam::111111111111:role/a\n"
-	    "credential_source = environment\n"
-	    "[profile imdssrc]\n"
-	    "role_arn = arn:aws:iam::111111111111:role/a\n"
-	    "credential_source = Ec2InstanceMetadata\n"
-	    "[profile ecssrc]\n"
-	    "role_arn = arn:aws:iam::111111111111:role/a\n"
-	    "credential_source = EcsContainer\n"
-	    "[profile proc]\n"
-	    "credential_process = /usr/bin/get-creds --profile 'x y'\n"
-	    "[profile regiononly]\n"
-	    "region = us-east-2\n",
-	    NULL, NULL, NULL);
+	     "[profile envsrc]\n"
+	     "role_arn = arn:aws:iam::111111111111:role/a\n"
+	     "credential_source = environment\n"
+	     "[profile imdssrc]\n"
+	     "role_arn = arn:aws:iam::111111111111:role/a\n"
+	     "credential_source = Ec2InstanceMetadata\n"
+	     "[profile ecssrc]\n"
+	     "role_arn = arn:aws:iam::111111111111:role/a\n"
+	     "credential_source = EcsContainer\n"
+	     "[profile proc]\n"
+	     "credential_process = /usr/bin/get-creds --profile 'x y'\n"
+	     "[profile regiononly]\n"
+	     "region = us-east-2\n",
+	     NULL, NULL, NULL);
 	t = must_find(f, "envsrc");
 	assert_int_equal(t->nhops, 2);
 	assert_int_equal(t->hops[0].kind, HOP_ENV);
@@ -337,7 +338,7 @@ test_credential_sources(void **state)
 	assert_int_equal(t->nhops, 1);
 	assert_int_equal(t->hops[0].kind, HOP_PROCESS);
 	assert_string_equal(t->hops[0].process,
-	    "/usr/bin/get-creds --profile 'x y'");
+	                    "/usr/bin/get-creds --profile 'x y'");
 	t = must_find(f, "regiononly");
 	assert_int_equal(t->nhops, 1);
 	assert_int_equal(t->hops[0].kind, HOP_IMDS);
@@ -351,16 +352,16 @@ test_credentials_file_merges(void **state)
 	const struct target *t;
 
 	load(f,
-	    "[profile merged]\n"
-	    "region = us-west-2\n",
-	    "[merged]\n"
-	    "aws_access_key_id = AKIAFAKEFAKEFAKE0004\n"
-	    "aws_secret_access_key = s\n"
-	    "aws_session_token = tok\n"
-	    "[onlycreds]\n"
-	    "aws_access_key_id = AKIAFAKEFAKEFAKE0005\n"
-	    "aws_secret_access_key = s\n",
-	    NULL, NULL);
+	     "[profile merged]\n"
+	     "region = us-west-2\n",
+	     "[merged]\n"
+	     "aws_access_key_id = AKIAFAKEFAKEFAKE0004\n"
+	     "aws_secret_access_key = s\n"
+	     "aws_session_token = tok\n"
+	     "[onlycreds]\n"
+	     "aws_access_key_id = AKIAFAKEFAKEFAKE0005\n"
+	     "aws_secret_access_key = s\n",
+	     NULL, NULL);
 	t = must_find(f, "merged");
 	assert_int_equal(t->nhops, 1);
 	assert_int_equal(t->hops[0].kind, HOP_STATIC);
@@ -377,31 +378,31 @@ test_rolehop_targets(void **state)
 	const struct target *t;
 
 	load(f, walkthrough, NULL,
-	    "regions: [us-east-1, eu-west-1]\n"
-	    "targets:\n"
-	    "  - name: dev\n"
-	    "    role_arn: arn:aws:iam::222222222222:role/dev\n"
-	    "    source: ci-env\n"
-	    "    session_name: xactarget\n"
-	    "    color: green\n"
-	    "  - name: dev-admin\n"
-	    "    role_arn: arn:aws:iam::222222222222:role/admin\n"
-	    "    source: dev\n"
-	    "    regions: [ap-south-1]\n"
-	    "  - name: target-env\n"
-	    "    profile: target-env\n"
-	    "    confirm: true\n"
-	    "  - name: from-ambient\n"
-	    "    role_arn: arn:aws:iam::333333333333:role/amb\n",
-	    "AWS_ROLE_ARN=arn:aws:iam::777777777777:role/irsa",
-	    "AWS_WEB_IDENTITY_TOKEN_FILE=/tok", NULL);
+	     "regions: [us-east-1, eu-west-1]\n"
+	     "targets:\n"
+	     "  - name: dev\n"
+	     "    role_arn: arn:aws:iam::222222222222:role/dev\n"
+	     "    source: ci-env\n"
+	     "    session_name: xactarget\n"
+	     "    color: green\n"
+	     "  - name: dev-admin\n"
+	     "    role_arn: arn:aws:iam::222222222222:role/admin\n"
+	     "    source: dev\n"
+	     "    regions: [ap-south-1]\n"
+	     "  - name: target-env\n"
+	     "    profile: target-env\n"
+	     "    confirm: true\n"
+	     "  - name: from-ambient\n"
+	     "    role_arn: arn:aws:iam::333333333333:role/amb\n",
+	     "AWS_ROLE_ARN=arn:aws:iam::777777777777:role/irsa",
+	     "AWS_WEB_IDENTITY_TOKEN_FILE=/tok", NULL);
 	assert_int_equal(f->st, ST_OK);
 	t = must_find(f, "dev");
 	assert_int_equal(t->source, TARGET_ROLEHOP_CONFIG);
 	assert_int_equal(t->nhops, 2);
 	assert_int_equal(t->hops[0].kind, HOP_WEB_IDENTITY);
 	assert_string_equal(t->hops[1].role_arn,
-	    "arn:aws:iam::222222222222:role/dev");
+	                    "arn:aws:iam::222222222222:role/dev");
 	assert_string_equal(t->color, "green");
 	assert_int_equal(t->nregions, 2);
 	assert_string_equal(t->regions[1], "eu-west-1");
@@ -430,7 +431,7 @@ test_rolehop_targets(void **state)
 	assert_int_equal(t->nhops, 2);
 	assert_int_equal(t->hops[0].kind, HOP_WEB_IDENTITY);
 	assert_string_equal(t->hops[0].role_arn,
-	    "arn:aws:iam::777777777777:role/irsa");
+	                    "arn:aws:iam::777777777777:role/irsa");
 
 	/* IRSA in the environment is a target of its own */
 	t = must_find(f, "ambient");
@@ -446,19 +447,19 @@ test_rolehop_target_errors(void **state)
 	const struct target *t;
 
 	load(f, walkthrough, NULL,
-	    "targets:\n"
-	    "  - name: a\n"
-	    "    role_arn: arn:aws:iam::222222222222:role/a\n"
-	    "    source: b\n"
-	    "  - name: b\n"
-	    "    role_arn: arn:aws:iam::222222222222:role/b\n"
-	    "    source: a\n"
-	    "  - name: ghost\n"
-	    "    role_arn: arn:aws:iam::222222222222:role/g\n"
-	    "    source: nowhere\n"
-	    "  - name: noprof\n"
-	    "    profile: nowhere\n",
-	    NULL);
+	     "targets:\n"
+	     "  - name: a\n"
+	     "    role_arn: arn:aws:iam::222222222222:role/a\n"
+	     "    source: b\n"
+	     "  - name: b\n"
+	     "    role_arn: arn:aws:iam::222222222222:role/b\n"
+	     "    source: a\n"
+	     "  - name: ghost\n"
+	     "    role_arn: arn:aws:iam::222222222222:role/g\n"
+	     "    source: nowhere\n"
+	     "  - name: noprof\n"
+	     "    profile: nowhere\n",
+	     NULL);
 	assert_int_equal(f->st, ST_OK);
 	t = must_find(f, "a");
 	assert_non_null(t->error);
@@ -477,13 +478,13 @@ test_region_precedence(void **state)
 	const struct target *t;
 
 	load(f, walkthrough, NULL, NULL, "AWS_DEFAULT_REGION=ca-central-1",
-	    "AWS_REGION=ap-northeast-1", NULL);
+	     "AWS_REGION=ap-northeast-1", NULL);
 	t = must_find(f, "target-env");
 	assert_string_equal(t->region, "ap-northeast-1");
 	targets_free(&f->ts);
 	envsnap_free(&f->env);
 	load(f, walkthrough, NULL, NULL, "AWS_DEFAULT_REGION=ca-central-1",
-	    NULL);
+	     NULL);
 	t = must_find(f, "target-env");
 	assert_string_equal(t->region, "ca-central-1");
 }
@@ -497,55 +498,55 @@ test_endpoints(void **state)
 	struct err e;
 
 	load(f,
-	    "[profile svc]\n"
-	    "aws_access_key_id = AKIAFAKEFAKEFAKE0006\n"
-	    "aws_secret_access_key = s\n"
-	    "region = us-west-2\n"
-	    "services = local\n"
-	    "[services local]\n"
-	    "sts =\n"
-	    "  endpoint_url = http://127.0.0.1:5000\n"
-	    "[profile legacy]\n"
-	    "aws_access_key_id = AKIAFAKEFAKEFAKE0007\n"
-	    "aws_secret_access_key = s\n"
-	    "region = eu-west-1\n"
-	    "sts_regional_endpoints = legacy\n"
-	    "[profile badsvc]\n"
-	    "aws_access_key_id = AKIAFAKEFAKEFAKE0008\n"
-	    "aws_secret_access_key = s\n"
-	    "region = eu-west-1\n"
-	    "services = missing\n",
-	    NULL, NULL, NULL);
+	     "[profile svc]\n"
+	     "aws_access_key_id = AKIAFAKEFAKEFAKE0006\n"
+	     "aws_secret_access_key = s\n"
+	     "region = us-west-2\n"
+	     "services = local\n"
+	     "[services local]\n"
+	     "sts =\n"
+	     "  endpoint_url = http://127.0.0.1:5000\n"
+	     "[profile legacy]\n"
+	     "aws_access_key_id = AKIAFAKEFAKEFAKE0007\n"
+	     "aws_secret_access_key = s\n"
+	     "region = eu-west-1\n"
+	     "sts_regional_endpoints = legacy\n"
+	     "[profile badsvc]\n"
+	     "aws_access_key_id = AKIAFAKEFAKEFAKE0008\n"
+	     "aws_secret_access_key = s\n"
+	     "region = eu-west-1\n"
+	     "services = missing\n",
+	     NULL, NULL, NULL);
 	assert_int_equal(f->st, ST_OK);
 	t = must_find(f, "svc");
 	assert_int_equal(targets_endpoint(&f->ts, t, &f->env, "sts", &ep, &e),
-	    ST_OK);
+	                 ST_OK);
 	assert_string_equal(ep.url, "http://127.0.0.1:5000");
 	assert_string_equal(ep.region, "us-west-2");
 	endpoint_done(&ep);
 	/* the services section names no eks endpoint: the default */
 	assert_int_equal(targets_endpoint(&f->ts, t, &f->env, "eks", &ep, &e),
-	    ST_OK);
+	                 ST_OK);
 	assert_string_equal(ep.url, "https://eks.us-west-2.amazonaws.com");
 	endpoint_done(&ep);
 
 	t = must_find(f, "legacy");
 	assert_int_equal(targets_endpoint(&f->ts, t, &f->env, "sts", &ep, &e),
-	    ST_OK);
+	                 ST_OK);
 	assert_string_equal(ep.url, "https://sts.amazonaws.com");
 	assert_string_equal(ep.region, "us-east-1");
 	endpoint_done(&ep);
 
 	t = must_find(f, "badsvc");
 	assert_int_equal(targets_endpoint(&f->ts, t, &f->env, "sts", &ep, &e),
-	    ST_CONFIG);
+	                 ST_CONFIG);
 	assert_non_null(strstr(e.msg, "services section 'missing'"));
 
 	/* the environment wins over the profile */
 	envsnap_set(&f->env, "AWS_ENDPOINT_URL_STS", "http://127.0.0.1:6000/");
 	t = must_find(f, "svc");
 	assert_int_equal(targets_endpoint(&f->ts, t, &f->env, "sts", &ep, &e),
-	    ST_OK);
+	                 ST_OK);
 	assert_string_equal(ep.url, "http://127.0.0.1:6000");
 	assert_string_equal(ep.host, "127.0.0.1:6000");
 	endpoint_done(&ep);
@@ -587,8 +588,8 @@ test_hop_describe(void **state)
 	t = must_find(f, "target-env");
 	d = hop_describe(&t->hops[1]);
 	assert_string_equal(d, "assume-role "
-			       "arn:aws:iam::222222222222:role/"
-			       "target-account-iam-role");
+	                       "arn:aws:iam::222222222222:role/"
+	                       "target-account-iam-role");
 	free(d);
 }
 
@@ -597,30 +598,29 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_walkthrough_chain, setup,
-		teardown),
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_static_source_provides_keys,
-		setup, teardown),
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cycle_names_profiles, setup,
-		teardown),
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_missing_source_names_file_line,
-		setup, teardown),
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_profile_errors, setup,
-		teardown),
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_credential_sources, setup,
-		teardown),
-	    cmocka_unit_test_setup_teardown(test_credentials_file_merges,
-		setup, teardown),
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_credentials_file_merges, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_rolehop_targets, setup,
-		teardown),
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_rolehop_target_errors, setup,
-		teardown),
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_region_precedence, setup,
-		teardown),
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_endpoints, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_target_and_bad_files,
-		setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_hop_describe, setup,
-		teardown),
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hop_describe, setup, teardown),
 	};
 
 	jsonutil_init();
