@@ -35,6 +35,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "atomicfile.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -408,26 +409,6 @@ entry_json(const struct creds *c)
 	return text;
 }
 
-/* Write all of data to fd. */
-static int
-write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Create a fresh temporary file for name in dfd; its descriptor, with the
  * chosen name in tmp (caller frees), or -1. */
 static int
@@ -492,7 +473,7 @@ credcache_store(const struct credcache *cc, const char *key,
 		saved = errno;
 	} else {
 		if (fchmod(fd, 0600) < 0 ||
-		    write_all(fd, text, strlen(text)) < 0)
+		    atomicfile_write_fd(fd, text, strlen(text)) < 0)
 			step = "cannot write";
 		else if (fsync(fd) < 0)
 			step = "cannot sync";

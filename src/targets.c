@@ -808,12 +808,20 @@ targets_endpoint(const struct targets *ts, const struct target *t,
                  const struct envsnap *env, const char *service,
                  struct endpoint *out, struct err *e)
 {
+	return targets_endpoint_in(ts, t, env, service, NULL, out, e);
+}
+
+enum status
+targets_endpoint_in(const struct targets *ts, const struct target *t,
+                    const struct envsnap *env, const char *service,
+                    const char *region, struct endpoint *out, struct err *e)
+{
 	struct endpoint_config c = {0};
 	const struct awscfg_section *sec = t->settings;
 	const char *legacy;
 	int bad;
 
-	c.region = t->region;
+	c.region = region ? region : t->region;
 	c.env_service_url = envsnap_get_nonempty(
 	    env, strcmp(service, "sts") == 0 ? "AWS_ENDPOINT_URL_STS"
 	                                     : "AWS_ENDPOINT_URL_EKS");

@@ -131,6 +131,11 @@ const struct target *targets_get(const struct targets *, const char *name,
 enum status targets_endpoint(const struct targets *, const struct target *,
                              const struct envsnap *env, const char *service,
                              struct endpoint *out, struct err *);
+/* The same in another region (NULL: the target's own). */
+enum status targets_endpoint_in(const struct targets *, const struct target *,
+                                const struct envsnap *env, const char *service,
+                                const char *region, struct endpoint *out,
+                                struct err *);
 /* A short description of a hop for messages: "assume-role ARN". Caller
  * frees. */
 char *hop_describe(const struct hop *);

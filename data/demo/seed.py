@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
-"""Seed a running moto server with the rolehop demo accounts' EKS clusters.
+"""Create EKS clusters in a running moto server.
 
-usage: seed.py MOTO_URL
+usage: seed.py MOTO_URL                         the demo's clusters
+       seed.py MOTO_URL ACCOUNT REGION NAME[:VERSION]...
 
-moto routes a request to EKS by the credential scope of its Authorization
-header and keeps clusters per account (x-moto-account-id) and region, so
-each cluster is created with a scope for its region and the header for its
-account. Signature checking is off in moto by default; the signature is a
-placeholder. Standard library only.
+moto routes a signed request to EKS by the credential scope of its
+Authorization header (region and service) and keeps clusters per account
+(x-moto-account-id) and region; signature checking is off in moto by
+default, so the signature is a placeholder. The demo and the integration
+tests both seed with this script. Standard library only.
 """
 import json
 import sys
 import urllib.request
 
-CLUSTERS = {
+DEMO_CLUSTERS = {
     # account: [(region, name, version)]
     "222222222222": [("us-east-1", "dev-main", "1.31"),
                      ("eu-west-1", "dev-eu", "1.30")],
@@ -41,12 +42,22 @@ def create(url, account, region, name, version):
         resp.read()
 
 
-def main():
-    url = sys.argv[1].rstrip("/")
-    for account, clusters in CLUSTERS.items():
-        for region, name, version in clusters:
-            create(url, account, region, name, version)
+def main(argv):
+    if len(argv) == 2:
+        url = argv[1].rstrip("/")
+        for account, clusters in DEMO_CLUSTERS.items():
+            for region, name, version in clusters:
+                create(url, account, region, name, version)
+        return 0
+    if len(argv) < 5:
+        sys.stderr.write(__doc__)
+        return 2
+    url, account, region = argv[1].rstrip("/"), argv[2], argv[3]
+    for spec in argv[4:]:
+        name, _, version = spec.partition(":")
+        create(url, account, region, name, version or "1.31")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv))

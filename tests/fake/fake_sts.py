@@ -92,6 +92,8 @@ import threading
 import time
 import urllib.parse
 
+import fakelife
+
 LISTEN_HOST = "127.0.0.1"
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 DEFAULT_ACCOUNT = "123456789012"
@@ -632,35 +634,6 @@ class Server(http.server.ThreadingHTTPServer):
         super().shutdown_request(request)
 
 
-def pid_gone(pid):
-    """True if pid does not exist or is a zombie."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
-    except (OSError, IndexError):
-        return False
-
-
-def watchdog(lifetime, watch_pid):
-    """Exit after the lifetime, or once watch_pid is gone."""
-    end = time.monotonic() + lifetime
-    while time.monotonic() < end:
-        if watch_pid and pid_gone(watch_pid):
-            sys.stderr.write("fake_sts: watched pid gone, exiting\n")
-            sys.stderr.flush()
-            os._exit(0)
-        time.sleep(min(0.5, max(0.0, end - time.monotonic())))
-    sys.stderr.write("fake_sts: lifetime over, exiting\n")
-    sys.stderr.flush()
-    os._exit(0)
-
-
 def main(argv):
     if len(argv) not in (3, 4):
         sys.stderr.write(
@@ -671,7 +644,8 @@ def main(argv):
     watch_pid = int(os.environ.get("FAKE_STS_WATCH_PID") or 0)
     server = Server((LISTEN_HOST, 0), Handler)
     server.state = State(rules, argv[2])
-    threading.Thread(target=watchdog, args=(lifetime, watch_pid),
+    threading.Thread(target=fakelife.watchdog,
+                     args=("fake_sts", lifetime, watch_pid),
                      daemon=True).start()
     sys.stdout.write("%d\n" % server.server_address[1])
     sys.stdout.flush()

@@ -69,6 +69,29 @@
 #   fake_log EXPR    t_jsonl EXPR "$FAKE_LOG": d is the list of requests seen,
 #                    e.g. fake_log 'd[0]["form"]["DurationSeconds"]'.
 #   fake_count [ACTION]  number of requests logged (with that STS Action).
+#   kube_certs       skip (77) unless openssl is installed; once per test,
+#                    generate with the openssl CLI a throw-away CA and a
+#                    server certificate for IP 127.0.0.1 (P-256, 2 days) in
+#                    $T_DIR/kube-tls; export KUBE_CA (the CA's PEM, for
+#                    curl --cacert and kubeconfig certificate-authority),
+#                    KUBE_CERT and KUBE_KEY (the server's).
+#   kube_start OPTION...  start tests/fake/fake_kube.py (see the top of that
+#                    file for what it checks and serves), a fake Kubernetes
+#                    API server on https://127.0.0.1 that accepts only EKS
+#                    bearer tokens valid for one cluster and one set of
+#                    keys. OPTIONs go to it; the caller gives --cluster
+#                    NAME, --access-key-id AKID, --secret-access-key SECRET
+#                    and optionally --session-token TOKEN. kube_start runs
+#                    kube_certs and adds --cert/--key (its files; a later
+#                    --cert/--key in OPTIONs wins), --log, --lifetime
+#                    ${KUBE_LIFETIME:-300} and --parent-pid (this shell), so
+#                    it stops by itself. A cleanup stops it. Exports
+#                    KUBE_URL (https://127.0.0.1:PORT), KUBE_LOG (its
+#                    JSON-lines request log: method, path, query, accept,
+#                    verdict ok/denied, reason, status, ...) and KUBE_CA;
+#                    sets KUBE_PID and KUBE_PORT. Several may run at once;
+#                    the variables describe the last one started.
+#   kube_log EXPR    t_jsonl EXPR "$KUBE_LOG", e.g. kube_log 'd[-1]["reason"]'.
 #
 # Nothing here listens anywhere but 127.0.0.1.
 
@@ -282,4 +305,71 @@ fake_count() {
     else
         t_jsonl "len([r for r in d if r.get('action') == '$1'])" "$FAKE_LOG"
     fi
+}
+
+# Server certificate for the fake Kubernetes API: a CA, and a leaf for the
+# IP address 127.0.0.1 signed by it.
+kube_certs() {
+    t__tls=$T_DIR/kube-tls
+    KUBE_CA=$t__tls/ca.pem
+    KUBE_CERT=$t__tls/server.pem
+    KUBE_KEY=$t__tls/server.key
+    export KUBE_CA KUBE_CERT KUBE_KEY
+    if [ -f "$KUBE_CERT" ]; then
+        return 0
+    fi
+    command -v openssl >/dev/null 2>&1 || t_skip "openssl is not installed"
+    mkdir -p "$t__tls" || t_error "cannot create $t__tls"
+    printf '%s\n' 'subjectAltName = IP:127.0.0.1' \
+        'basicConstraints = critical, CA:FALSE' \
+        'keyUsage = critical, digitalSignature' \
+        'extendedKeyUsage = serverAuth' >"$t__tls/leaf.ext"
+    if ! openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+        -nodes -keyout "$t__tls/ca.key" -out "$t__tls/ca.pem" -days 2 \
+        -subj /CN=rolehop-test-ca \
+        -addext 'basicConstraints = critical, CA:TRUE' \
+        -addext 'keyUsage = critical, keyCertSign, cRLSign' \
+        >"$t__tls/openssl.log" 2>&1 ||
+        ! openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+            -nodes -keyout "$t__tls/server.key" -out "$t__tls/server.csr" \
+            -subj /CN=127.0.0.1 >>"$t__tls/openssl.log" 2>&1 ||
+        ! openssl x509 -req -in "$t__tls/server.csr" -CA "$t__tls/ca.pem" \
+            -CAkey "$t__tls/ca.key" -set_serial 2 -days 2 \
+            -extfile "$t__tls/leaf.ext" -out "$t__tls/server.pem" \
+            >>"$t__tls/openssl.log" 2>&1; then
+        t__show openssl.log "$t__tls/openssl.log"
+        rm -f "$KUBE_CERT"
+        t_error "openssl could not make the test certificates"
+    fi
+}
+
+t__kube_n=0
+
+kube_start() {
+    kube_certs
+    t__kube_n=$((t__kube_n + 1))
+    t__base=$T_DIR/kube$t__kube_n
+    KUBE_LOG=$t__base.requests.jsonl
+    : >"$KUBE_LOG"
+    python3 "$top_srcdir/tests/fake/fake_kube.py" \
+        --cert "$KUBE_CERT" --key "$KUBE_KEY" --log "$KUBE_LOG" \
+        --lifetime "${KUBE_LIFETIME:-300}" --parent-pid "$$" "$@" \
+        >"$t__base.port" 2>"$t__base.stderr" </dev/null &
+    KUBE_PID=$!
+    t_cleanup_add "t_stop_pid $KUBE_PID"
+    if ! t_wait_for "t__fake_probe '$t__base.port' $KUBE_PID" 10; then
+        t__show fake_kube.stderr "$t__base.stderr"
+        t_error "fake_kube printed no port within 10 s"
+    fi
+    KUBE_PORT=$(sed -n '1{/^[0-9][0-9]*$/p;}' "$t__base.port")
+    if [ -z "$KUBE_PORT" ]; then
+        t__show fake_kube.stderr "$t__base.stderr"
+        t_error "fake_kube did not start ($*)"
+    fi
+    KUBE_URL=https://127.0.0.1:$KUBE_PORT
+    export KUBE_URL KUBE_LOG KUBE_CA
+}
+
+kube_log() {
+    t_jsonl "$1" "$KUBE_LOG"
 }
