@@ -136,24 +136,30 @@ atomicfile_write_fd(int fd, const void *data, size_t len)
 	return 0;
 }
 
-/* Copy everything from src (at its current offset) to fd. */
+/* Copy everything from src (at its current offset) to fd. The buffer is
+ * zeroed afterwards: the content may be secret. */
 static int
 copy_all(int fd, int src)
 {
 	char chunk[65536];
+	int rc;
 
 	for (;;) {
 		ssize_t n = read(src, chunk, sizeof chunk);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return 0;
-		if (atomicfile_write_fd(fd, chunk, (size_t)n) < 0)
-			return -1;
+		if (n <= 0) {
+			rc = n < 0 ? -1 : 0;
+			break;
+		}
+		if (atomicfile_write_fd(fd, chunk, (size_t)n) < 0) {
+			rc = -1;
+			break;
+		}
 	}
+	secret_zero(chunk, sizeof chunk);
+	return rc;
 }
 
 /* 64 bits that are unlikely to repeat (the name is also O_EXCL). */

@@ -113,6 +113,28 @@ engine_done(struct engine *eng)
 }
 
 void
+engine_forget(struct engine *eng, time_t before)
+{
+	struct memo **pm = &eng->memos;
+
+	while (*pm) {
+		struct memo *m = *pm;
+		bool stale = m->state == MEMO_FAILED ||
+		             (m->state == MEMO_DONE &&
+		              (before == 0 || (m->creds.expiration &&
+		                               m->creds.expiration < before)));
+
+		if (!stale) {
+			pm = &m->next;
+			continue;
+		}
+		*pm = m->next;
+		creds_done(&m->creds);
+		free(m);
+	}
+}
+
+void
 engine_run(struct engine *eng)
 {
 	http_run(eng->http);
@@ -922,7 +944,8 @@ chain_assume(struct engine *eng, const struct target *t, chain_done_fn *done,
 		return;
 	}
 	compute_keys(r);
-	seed_from_cache(r);
+	if (!eng->fresh)
+		seed_from_cache(r);
 	run_step(r);
 }
 

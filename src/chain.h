@@ -43,6 +43,7 @@ struct engine {
 	const struct envsnap *env;
 	const struct targets *targets;
 	bool allow_prompt; /* MFA codes may be read from /dev/tty */
+	bool fresh;        /* chain_assume() ignores the credential cache */
 	struct memo *memos;
 };
 
@@ -70,6 +71,11 @@ enum status engine_init(struct engine *, const struct targets *,
                         const struct envsnap *env, bool no_cache,
                         long timeout_ms, struct err *);
 void engine_done(struct engine *);
+/* Drop what the engine remembers of finished hops: failures, and
+ * credentials expiring before `before` (0: all of them), so the next
+ * chain_assume() asks again. Hops in flight are kept. For a long-lived
+ * engine (the interface). */
+void engine_forget(struct engine *, time_t before);
 /* Drive the network until every started chain has finished. */
 void engine_run(struct engine *);
 

@@ -48,12 +48,16 @@
 	"name\n"                                                               \
 	"  token TARGET --cluster NAME [--region R]\n"                         \
 	"                                     ExecCredential for kubectl\n"    \
+	"  ui                                 the interactive interface (the " \
+	"default\n"                                                            \
+	"                                     on a terminal)\n"                \
 	"\n"                                                                   \
 	"Options:\n"                                                           \
 	"  -c, --config FILE   rolehop config (default "                       \
 	"$XDG_CONFIG_HOME/rolehop/config.yaml)\n"                              \
 	"      --no-cache      neither read nor write the credential cache\n"  \
 	"      --timeout SECS  the most one request may take (default 10)\n"   \
+	"  -y, --yes           no question for confirm: true targets\n"        \
 	"  -v, --verbose       diagnostics on stderr (secrets redacted)\n"     \
 	"  -h, --help          this help\n"                                    \
 	"  -V, --version       the version\n"                                  \
@@ -117,6 +121,8 @@ set_value_option(struct cli *c, size_t i, const char *v)
 	double secs;
 
 	c->used |= value_options[i].bit;
+	if (v[0] == '\0')
+		return cli_usage_error("%s needs a value", name);
 	if (strcmp(name, "--config") == 0) {
 		c->config_path = v;
 	} else if (strcmp(name, "--format") == 0) {
@@ -124,8 +130,6 @@ set_value_option(struct cli *c, size_t i, const char *v)
 	} else if (strcmp(name, "--cluster") == 0) {
 		c->cluster = v;
 	} else if (strcmp(name, "--region") == 0) {
-		if (v[0] == '\0')
-			return cli_usage_error("--region needs a region name");
 		c->regions[c->nregions++] = v;
 	} else if (strcmp(name, "--kubeconfig") == 0) {
 		c->kubeconfig = v;
@@ -206,6 +210,8 @@ parse_args(struct cli *c, int argc, char **argv)
 			c->verbose += 2;
 		} else if (strcmp(a, "--no-cache") == 0) {
 			c->no_cache = true;
+		} else if (strcmp(a, "-y") == 0 || strcmp(a, "--yes") == 0) {
+			c->yes = true;
 		} else if (strcmp(a, "--json") == 0) {
 			c->json = true;
 			c->used |= OPT_JSON;
@@ -356,11 +362,59 @@ cli_child_env(const struct cli *c, const struct target *t,
 
 	envsnap_from(out, (const char *const *)c->env->vars);
 	id.account = fin->account;
-	if (id.account == NULL && fin->arn == NULL) {
-		/* Static keys: no identity from AssumeRole. */
-		id.account = NULL;
-	}
 	spawn_env_apply_creds(out, fin, &id);
+}
+
+static cli_ui_fn *ui_hook;
+
+void
+cli_set_ui(cli_ui_fn *fn)
+{
+	ui_hook = fn;
+}
+
+int
+cmd_ui(struct cli *c)
+{
+	if (c->nargs > 0)
+		return cli_usage_error("ui takes no target ('%s')", c->args[0]);
+	if (ui_hook == NULL)
+		return cli_usage_error("this rolehop has no interactive "
+		                       "interface");
+	return ui_hook(c);
+}
+
+int
+cli_confirm(struct cli *c, const struct target *t, const char *what)
+{
+	char line[256];
+	FILE *tty;
+	size_t n;
+	bool ok;
+
+	if (!t->confirm || c->yes)
+		return -1;
+	tty = isatty(STDIN_FILENO) ? fopen("/dev/tty", "r+e") : NULL;
+	if (tty == NULL) {
+		fprintf(stderr,
+		        "rolehop: %s is marked confirm: true and there is no "
+		        "terminal to ask on\nhint: pass --yes to %s anyway\n",
+		        t->name, what);
+		return 2;
+	}
+	fprintf(tty,
+	        "rolehop: %s is marked confirm: type its name or y to %s: ",
+	        t->name, what);
+	fflush(tty);
+	ok = fgets(line, sizeof line, tty) != NULL;
+	fclose(tty);
+	n = ok ? strcspn(line, "\r\n") : 0;
+	line[n] = '\0';
+	if (ok && (strcmp(line, t->name) == 0 || strcasecmp(line, "y") == 0 ||
+	           strcasecmp(line, "yes") == 0))
+		return -1;
+	fprintf(stderr, "rolehop: %s: not confirmed; nothing done\n", t->name);
+	return 1;
 }
 
 static const struct {
@@ -378,6 +432,7 @@ static const struct {
     {"token", cmd_token, OPT_CLUSTER | OPT_REGION},
     {"kubeconfig", cmd_kubeconfig,
      OPT_CLUSTER | OPT_REGION | OPT_KUBECONFIG | OPT_ALIAS},
+    {"ui", cmd_ui, 0},
 };
 
 /* The first option in used that the command does not take. */
@@ -411,6 +466,8 @@ cli_main(int argc, char **argv, struct envsnap *env)
 	if (rc >= 0)
 		goto out;
 	log_set_level(c.verbose);
+	if (c.command == NULL && ui_hook && isatty(STDIN_FILENO))
+		c.command = "ui";
 	if (c.command == NULL) {
 		fputs(USAGE, stderr);
 		rc = 2;

@@ -28,6 +28,7 @@ struct cli {
 	const char *argv0;
 	const char *config_path;
 	bool no_cache;
+	bool yes; /* --yes: confirm: true targets need no answer */
 	long timeout_ms;
 	int verbose;
 	/* the command and its words, options removed */
@@ -79,6 +80,9 @@ void cli_assume_done(struct assume_state *);
 /* The environment a child of t gets. */
 void cli_child_env(const struct cli *, const struct target *t,
                    const struct chain_result *res, struct envsnap *out);
+/* For a confirm: true target, ask on the terminal before doing what (or
+ * take --yes); -1 to go on, else the exit status after reporting. */
+int cli_confirm(struct cli *, const struct target *t, const char *what);
 /* Print root (indented) and delete it. */
 void cli_print_json(cJSON *root);
 /* Add an RFC 3339 time, or null for 0. */
@@ -91,6 +95,11 @@ int cli_cluster_kubeconfig(struct cli *, const struct target *t,
                            const struct chain_result *res, char **text,
                            size_t *len, char **context);
 
+/* The interactive interface lives in the binary (curses stays out of the
+ * core): main() hands it over before cli_main(). */
+typedef int cli_ui_fn(struct cli *);
+void cli_set_ui(cli_ui_fn *);
+
 int cmd_list(struct cli *);
 int cmd_whoami(struct cli *);
 int cmd_creds(struct cli *);
@@ -100,5 +109,6 @@ int cmd_shell(struct cli *);
 int cmd_clusters(struct cli *);
 int cmd_token(struct cli *);
 int cmd_kubeconfig(struct cli *);
+int cmd_ui(struct cli *);
 
 #endif

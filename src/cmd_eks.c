@@ -21,6 +21,7 @@
 #include "eks.h"
 #include "jsonutil.h"
 #include "kubeconfig.h"
+#include "kubeentry.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -161,25 +162,30 @@ clusters_text(struct clusters_run *run)
 	}
 }
 
-/* Every failure on stderr, one line each; the number of failures. */
-static size_t
+/* Every failure on stderr, one line each; the exit status: 1 when an
+ * AWS, network or runtime failure is among them, else 2 for configuration
+ * errors only, else 0. */
+static int
 clusters_errors(struct clusters_run *run)
 {
-	size_t n = 0;
+	int rc = 0;
 
 	for (size_t i = 0; i < run->n; i++) {
 		struct target_clusters *tc = run->out[i];
 
 		if (tc->status != ST_OK) {
-			cli_report(&tc->err);
-			n++;
+			int r = cli_report(&tc->err);
+
+			rc = rc == 1 || r == 1 ? 1 : r;
 		}
-		for (size_t k = 0; k < tc->nerrors; k++, n++)
+		for (size_t k = 0; k < tc->nerrors; k++) {
 			fprintf(stderr, "rolehop: %s: %s: %s: %s\n",
 			        tc->target->name, tc->errors[k].region,
 			        tc->errors[k].code, tc->errors[k].message);
+			rc = 1;
+		}
 	}
-	return n;
+	return rc;
 }
 
 int
@@ -187,7 +193,6 @@ cmd_clusters(struct cli *c)
 {
 	struct clusters_run run = {0};
 	const struct target **ts;
-	size_t nerr;
 	int rc = -1;
 
 	if (c->all && c->nargs)
@@ -227,35 +232,17 @@ cmd_clusters(struct cli *c)
 	else
 		clusters_text(&run);
 	fflush(stdout);
-	nerr = clusters_errors(&run);
+	rc = clusters_errors(&run);
 	for (size_t i = 0; i < run.n; i++)
 		target_clusters_free(run.out[i]);
 	free(run.out);
 	free(ts);
-	return nerr ? 1 : 0;
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
 /* Finding one cluster                                                */
 /* ------------------------------------------------------------------ */
-
-/* The rolehop config's entry for cluster name of t (in region, when
- * given), or NULL. */
-static const struct rh_cluster *
-find_pin(const struct target *t, const char *name, const char *region)
-{
-	if (t->rh == NULL)
-		return NULL;
-	for (size_t i = 0; i < t->rh->nclusters; i++) {
-		const struct rh_cluster *p = &t->rh->clusters[i];
-
-		if (strcmp(p->name, name) == 0 &&
-		    (region == NULL || p->region == NULL ||
-		     strcmp(p->region, region) == 0))
-			return p;
-	}
-	return NULL;
-}
 
 /* The one --region, or NULL; -1 on success, else an exit status. */
 static int
@@ -357,7 +344,7 @@ find_cluster(struct cli *c, const struct target *t, const struct creds *fin,
              const char *name, const char *region, struct eks_cluster *out,
              struct err *e)
 {
-	const struct rh_cluster *pin = find_pin(t, name, region);
+	const struct rh_cluster *pin = kubeentry_find_pin(t, name, region);
 	struct find_run run = {.name = name};
 	enum status st;
 
@@ -377,6 +364,9 @@ find_cluster(struct cli *c, const struct target *t, const struct creds *fin,
 		return e->status;
 	}
 	run.st = xcalloc(run.n, sizeof *run.st);
+	/* A slot no answer reached must not count as found. */
+	for (size_t i = 0; i < run.n; i++)
+		run.st[i] = ST_RUNTIME;
 	run.errs = xcalloc(run.n, sizeof *run.errs);
 	run.found = xcalloc(run.n, sizeof *run.found);
 	run.pending = run.n;
@@ -404,151 +394,6 @@ find_cluster(struct cli *c, const struct target *t, const struct creds *fin,
 	free(run.errs);
 	free(run.st);
 	return st;
-}
-
-/* ------------------------------------------------------------------ */
-/* kubeconfig entries                                                 */
-/* ------------------------------------------------------------------ */
-
-/* What an exec entry needs besides argv: the program and the variables
- * that make `rolehop token` resolve the same target under kubectl. */
-struct exec_spec {
-	char *command;
-	char *args[8];
-	size_t nargs;
-	char *env[16];
-	size_t nenv;
-};
-
-/* Settings worth carrying into the plugin's environment; paths are made
- * absolute, since kubectl may run from another directory. */
-static const struct {
-	const char *name;
-	bool path;
-} carried_env[] = {
-    {"AWS_CONFIG_FILE", true},       {"AWS_SHARED_CREDENTIALS_FILE", true},
-    {"AWS_CA_BUNDLE", true},         {"AWS_ENDPOINT_URL", false},
-    {"AWS_ENDPOINT_URL_STS", false}, {"AWS_STS_REGIONAL_ENDPOINTS", false},
-};
-
-static char *
-absolute(const char *path)
-{
-	char buf[PATH_MAX];
-
-	if (path[0] == '/')
-		return xstrdup(path);
-	if (realpath(path, buf))
-		return xstrdup(buf);
-	if (getcwd(buf, sizeof buf))
-		return xasprintf("%s/%s", buf, path);
-	return xstrdup(path);
-}
-
-static void
-exec_spec_build(const struct cli *c, const struct target *t,
-                const char *cluster, const char *region, struct exec_spec *x)
-{
-	const char *rhcfg =
-	    c->config_path ? c->config_path
-	                   : envsnap_get_nonempty(c->env, "ROLEHOP_CONFIG");
-
-	memset(x, 0, sizeof *x);
-	/* Invoked by path: keep that program; from PATH: let kubectl
-	 * find it the same way. */
-	x->command =
-	    strchr(c->argv0, '/') ? absolute(c->argv0) : xstrdup("rolehop");
-	x->args[x->nargs++] = xstrdup("token");
-	x->args[x->nargs++] = xstrdup(t->name);
-	x->args[x->nargs++] = xstrdup("--cluster");
-	x->args[x->nargs++] = xstrdup(cluster);
-	x->args[x->nargs++] = xstrdup("--region");
-	x->args[x->nargs++] = xstrdup(region);
-	for (size_t i = 0; i < sizeof carried_env / sizeof *carried_env; i++) {
-		const char *v =
-		    envsnap_get_nonempty(c->env, carried_env[i].name);
-		char *abs;
-
-		if (v == NULL)
-			continue;
-		abs = carried_env[i].path ? absolute(v) : xstrdup(v);
-		x->env[x->nenv++] =
-		    xasprintf("%s=%s", carried_env[i].name, abs);
-		free(abs);
-	}
-	if (rhcfg) {
-		char *abs = absolute(rhcfg);
-
-		x->env[x->nenv++] = xasprintf("ROLEHOP_CONFIG=%s", abs);
-		free(abs);
-	}
-}
-
-static void
-exec_spec_done(struct exec_spec *x)
-{
-	free(x->command);
-	for (size_t i = 0; i < x->nargs; i++)
-		free(x->args[i]);
-	for (size_t i = 0; i < x->nenv; i++)
-		free(x->env[i]);
-}
-
-/* Names of rolehop's entries: unique per target, region and cluster, so
- * two roles on one cluster never overwrite each other. */
-static char *
-entry_name(const struct target *t, const struct eks_cluster *k)
-{
-	return xasprintf("rolehop:%s:%s:%s", t->name, k->region, k->name);
-}
-
-/* Everything of kube_entry but the strings' storage. */
-struct entry_build {
-	struct kube_entry e;
-	struct exec_spec x;
-	char *name;
-	char *ca_file;
-};
-
-static void
-entry_build(const struct cli *c, const struct target *t,
-            const struct eks_cluster *k, const char *alias,
-            struct entry_build *b)
-{
-	const struct rh_cluster *pin = find_pin(t, k->name, k->region);
-
-	memset(b, 0, sizeof *b);
-	exec_spec_build(c, t, k->name, k->region, &b->x);
-	b->name = entry_name(t, k);
-	b->e.name = b->name;
-	b->e.context = alias ? alias : pin && pin->alias ? pin->alias : b->name;
-	b->e.server = pin && pin->server ? pin->server : k->endpoint;
-	if (pin && pin->certificate_authority) {
-		b->ca_file = absolute(pin->certificate_authority);
-		b->e.ca_file = b->ca_file;
-	} else {
-		b->e.ca_data = k->ca_data;
-	}
-	if (pin) {
-		b->e.tls_server_name = pin->tls_server_name;
-		b->e.proxy_url = pin->proxy_url;
-		b->e.namespace = pin->namespace;
-	}
-	b->e.exec.command = b->x.command;
-	b->e.exec.args = (const char *const *)b->x.args;
-	b->e.exec.nargs = b->x.nargs;
-	b->e.exec.env = (const char *const *)b->x.env;
-	b->e.exec.nenv = b->x.nenv;
-	b->e.exec.install_hint = "rolehop is needed to sign in to this "
-	                         "cluster: see rolehop(1)";
-}
-
-static void
-entry_build_done(struct entry_build *b)
-{
-	exec_spec_done(&b->x);
-	free(b->name);
-	free(b->ca_file);
 }
 
 /* Assume t, find the cluster of --cluster. -1 on success. */
@@ -581,8 +426,10 @@ cmd_kubeconfig(struct cli *c)
 {
 	struct assume_state s;
 	struct eks_cluster k;
-	struct entry_build b;
+	struct kubeentry b;
 	struct kube_write_opts wo = {0};
+	const struct kubeentry_ctx ctx = {c->env, c->argv0, c->config_path,
+	                                  c->targets.rh_config_path, NULL};
 	const struct target *t;
 	const char *nolock;
 	char *path;
@@ -600,11 +447,15 @@ cmd_kubeconfig(struct cli *c)
 	if (path == NULL)
 		return cli_usage_error("no kubeconfig to write: pass "
 		                       "--kubeconfig FILE (HOME is not set)");
+	if ((rc = cli_confirm(c, t, "write a kubeconfig")) >= 0) {
+		free(path);
+		return rc;
+	}
 	if ((rc = assume_and_find(c, t, isatty(STDIN_FILENO), &s, &k)) >= 0) {
 		free(path);
 		return rc;
 	}
-	entry_build(c, t, &k, c->alias, &b);
+	kubeentry_build(&ctx, t, &k, c->alias, &b);
 	nolock = envsnap_get_nonempty(c->env, "DISABLE_KUBECONFIG_LOCK");
 	wo.no_lock = nolock && strcmp(nolock, "false") && strcmp(nolock, "0");
 	/* --timeout bounds the wait for another writer's lock too. */
@@ -618,7 +469,7 @@ cmd_kubeconfig(struct cli *c)
 		printf("%s\n", b.e.context);
 		rc = 0;
 	}
-	entry_build_done(&b);
+	kubeentry_done(&b);
 	eks_cluster_done(&k);
 	cli_assume_done(&s);
 	free(path);
@@ -632,7 +483,11 @@ cli_cluster_kubeconfig(struct cli *c, const struct target *t,
 {
 	const char *region;
 	struct eks_cluster k;
-	struct entry_build b;
+	struct kubeentry b;
+	/* The child's environment holds the target's keys: its plugin signs
+	 * with those (the ambient target) instead of chaining again. */
+	const struct kubeentry_ctx ctx = {c->env, c->argv0, c->config_path,
+	                                  c->targets.rh_config_path, "ambient"};
 	struct err e;
 	int rc;
 
@@ -642,12 +497,12 @@ cli_cluster_kubeconfig(struct cli *c, const struct target *t,
 	if (find_cluster(c, t, chain_final(res), c->cluster, region, &k, &e) !=
 	    ST_OK)
 		return cli_report(&e);
-	entry_build(c, t, &k, NULL, &b);
+	kubeentry_build(&ctx, t, &k, NULL, &b);
 	if (kubeconfig_render(&b.e, text, len, &e) != ST_OK)
 		rc = cli_report(&e);
 	else
 		*context = xstrdup(b.e.context);
-	entry_build_done(&b);
+	kubeentry_done(&b);
 	eks_cluster_done(&k);
 	return rc;
 }
@@ -676,7 +531,7 @@ cmd_token(struct cli *c)
 		return cli_usage_error("token needs --cluster NAME");
 	if ((rc = one_region(c, &region)) >= 0)
 		return rc;
-	pin = find_pin(t, c->cluster, region);
+	pin = kubeentry_find_pin(t, c->cluster, region);
 	if (region == NULL && pin && pin->region)
 		region = pin->region;
 	/* kubectl runs the plugin without a terminal: never prompt. */

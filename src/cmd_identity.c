@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "envout.h"
 #include "jsonutil.h"
 #include "shquote.h"
 #include "timefmt.h"
@@ -257,18 +258,6 @@ cmd_creds(struct cli *c)
 	return 0;
 }
 
-/* Variable name of a "NAME=value" entry, copied into name. */
-static void
-var_name(const char *kv, char *name, size_t len)
-{
-	size_t n = strcspn(kv, "=");
-
-	if (n >= len)
-		n = len - 1;
-	memcpy(name, kv, n);
-	name[n] = '\0';
-}
-
 int
 cmd_env(struct cli *c)
 {
@@ -276,7 +265,6 @@ cmd_env(struct cli *c)
 	const struct target *t;
 	struct envsnap child;
 	const char *fmt = c->format ? c->format : "sh";
-	cJSON *json = NULL;
 	int rc = -1;
 
 	if (strcmp(fmt, "sh") != 0 && strcmp(fmt, "fish") != 0 &&
@@ -294,46 +282,7 @@ cmd_env(struct cli *c)
 		return rc;
 	}
 	cli_child_env(c, t, s.res, &child);
-	if (strcmp(fmt, "json") == 0)
-		json = cJSON_CreateObject();
-	/* Unset what the child loses, set what it gains or changes. */
-	for (size_t i = 0; i < c->env->n; i++) {
-		char name[256];
-
-		var_name(c->env->vars[i], name, sizeof name);
-		if (envsnap_get(&child, name) != NULL ||
-		    !shquote_valid_name(name))
-			continue;
-		if (json)
-			cJSON_AddNullToObject(json, name);
-		else if (strcmp(fmt, "fish") == 0)
-			printf("set -e %s;\n", name);
-		else
-			printf("unset %s;\n", name);
-	}
-	for (size_t i = 0; i < child.n; i++) {
-		char name[256];
-		const char *v, *old;
-		char *q;
-
-		var_name(child.vars[i], name, sizeof name);
-		v = child.vars[i] + strlen(name) + 1;
-		old = envsnap_get(c->env, name);
-		if ((old && strcmp(old, v) == 0) || !shquote_valid_name(name))
-			continue;
-		if (json) {
-			cJSON_AddStringToObject(json, name, v);
-			continue;
-		}
-		q = strcmp(fmt, "fish") == 0 ? shquote_fish(v) : shquote_sh(v);
-		if (strcmp(fmt, "fish") == 0)
-			printf("set -gx %s %s;\n", name, q);
-		else
-			printf("export %s=%s;\n", name, q);
-		secret_free_str(q);
-	}
-	if (json)
-		cli_print_json(json);
+	envout_print(stdout, c->env, &child, fmt);
 	envsnap_free(&child);
 	cli_assume_done(&s);
 	return 0;

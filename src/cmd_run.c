@@ -31,6 +31,8 @@ give_kubeconfig(struct cli *c, const struct target *t,
 	if (privdir_create(d, c->env, &e) != ST_OK ||
 	    privdir_write(d, "kubeconfig", text, len, &path, &e) != ST_OK) {
 		free(text);
+		free(*context);
+		*context = NULL;
 		return cli_report(&e);
 	}
 	free(text);
@@ -52,6 +54,9 @@ run_as(struct cli *c, const struct target *t, const char *const *argv,
 
 	if (c->nregions && c->cluster == NULL)
 		return cli_usage_error("--region goes with --cluster");
+	if ((rc = cli_confirm(c, t,
+	                      banner ? "open a shell" : "run a command")) >= 0)
+		return rc;
 	if ((rc = cli_start_engine(c, isatty(STDIN_FILENO))) >= 0)
 		return rc;
 	if ((rc = cli_assume(c, t, false, &s)) >= 0) {

@@ -21,7 +21,6 @@
 struct describe_job {
 	char *region;
 	char *name;
-	const struct target *t;
 	eks_describe_fn *done;
 	void *arg;
 };
@@ -86,7 +85,6 @@ discover_describe(struct engine *eng, const struct target *t,
 	err_clear(&e);
 	j->region = xstrdup_or_null(region);
 	j->name = xstrdup(name);
-	j->t = t;
 	j->done = done;
 	j->arg = arg;
 	if (eks_get(eng, t, c, region, path, NULL, "DescribeCluster",
@@ -146,7 +144,13 @@ struct discovery {
 struct discovery_call {
 	struct discovery *d;
 	char *region;
+	char *token; /* the nextToken this page was asked with, or NULL */
+	int page;    /* 1 for the first page */
 };
+
+/* No account has this many pages of clusters: a server that keeps
+ * answering with a nextToken is broken, and must not keep us busy. */
+#define DISCOVER_MAX_PAGES 1000
 
 static void call_done(struct discovery *);
 
@@ -193,7 +197,7 @@ on_cluster(void *arg, enum status st, const struct eks_cluster *c,
 }
 
 static void list_page(struct discovery *, const char *region,
-                      const char *next_token);
+                      const char *next_token, int page);
 
 static void
 on_page(void *arg, const struct aws_result *res)
@@ -220,18 +224,31 @@ on_page(void *arg, const struct aws_result *res)
 			discover_describe(d->eng, d->out->target, c, dc->region,
 			                  p.names[i], on_cluster, kid);
 		}
-		if (p.next_token)
-			list_page(d, dc->region, p.next_token);
+		if (p.next_token &&
+		    ((dc->token && strcmp(p.next_token, dc->token) == 0) ||
+		     dc->page >= DISCOVER_MAX_PAGES)) {
+			struct err loop;
+
+			err_set(&loop, ST_PARSE,
+			        "ListClusters: nextToken does not advance "
+			        "(page %d)",
+			        dc->page);
+			add_error(d, dc->region, &loop);
+		} else if (p.next_token) {
+			list_page(d, dc->region, p.next_token, dc->page + 1);
+		}
 	}
 	eks_page_done(&p);
 	free(dc->region);
+	free(dc->token);
 	free(dc);
 	call_done(d);
 }
 
 /* Ask for one page of region's clusters. */
 static void
-list_page(struct discovery *d, const char *region, const char *next_token)
+list_page(struct discovery *d, const char *region, const char *next_token,
+          int page)
 {
 	struct discovery_call *dc = xcalloc(1, sizeof *dc);
 	char *query = eks_list_query(next_token);
@@ -240,12 +257,15 @@ list_page(struct discovery *d, const char *region, const char *next_token)
 	err_clear(&e);
 	dc->d = d;
 	dc->region = xstrdup(region);
+	dc->token = xstrdup_or_null(next_token);
+	dc->page = page;
 	d->pending++;
 	if (eks_get(d->eng, d->out->target, chain_final(d->chain), region,
 	            "/clusters", query, "ListClusters", on_page, dc,
 	            &e) != ST_OK) {
 		add_error(d, region, &e);
 		free(dc->region);
+		free(dc->token);
 		free(dc);
 		call_done(d);
 	}
@@ -328,18 +348,8 @@ on_chain(void *arg, struct chain_result *res)
 	}
 	c = chain_final(res);
 	d->out->account = xstrdup_or_null(c->account);
-	if (d->nregions == 0) {
-		struct err e;
-
-		err_set(&e, ST_CONFIG, "%s: no region to look for clusters in",
-		        d->out->target->name);
-		err_hint(&e, "set region in the profile, regions in the "
-		             "rolehop config, or pass --region");
-		d->out->status = ST_CONFIG;
-		d->out->err = e;
-	}
 	for (size_t i = 0; i < d->nregions; i++)
-		list_page(d, d->regions[i], NULL);
+		list_page(d, d->regions[i], NULL, 1);
 	call_done(d);
 }
 
@@ -372,6 +382,16 @@ discover_clusters(struct engine *eng, const struct target *t,
 	}
 	/* The chain itself counts as one pending call. */
 	d->pending = 1;
+	if (d->nregions == 0) {
+		/* Nothing to ask: say so before assuming anything. */
+		err_set(&d->out->err, ST_CONFIG,
+		        "%s: no region to look for clusters in", t->name);
+		err_hint(&d->out->err, "set region in the profile, regions in "
+		                       "the rolehop config, or pass --region");
+		d->out->status = ST_CONFIG;
+		call_done(d);
+		return;
+	}
 	chain_assume(eng, t, on_chain, d);
 }
 

@@ -570,6 +570,16 @@ http_cancel(struct http *h, uint64_t id)
 	job_free(j);
 }
 
+void
+http_cancel_all(struct http *h)
+{
+	/* Callbacks may queue more (but not retry a cancelled request):
+	 * go on until nothing is left. */
+	while (h->queue.head || h->active.head)
+		http_cancel(h, h->queue.head ? h->queue.head->id
+		                             : h->active.head->id);
+}
+
 size_t
 http_pending(const struct http *h)
 {

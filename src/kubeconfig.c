@@ -22,8 +22,9 @@
  * it back as that same string, and double-quoted otherwise.
  *
  * Scalars may hold secrets of other entries (client keys, tokens): the
- * tree's strings and every buffer holding the document are zeroed before
- * they are freed.
+ * tree's strings and our buffers holding the document are zeroed before
+ * they are freed (libyaml's own internal buffers are not: it offers no
+ * way to).
  */
 #include "config.h"
 
@@ -32,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1005,6 +1007,20 @@ elapsed_ms(const struct timespec *since)
 	       (now.tv_nsec - since->tv_nsec) / 1000000;
 }
 
+/* A blocked signal that would end us is waiting (see
+ * kubeconfig_update_file). */
+static bool
+interrupted(void)
+{
+	sigset_t pending;
+
+	sigpending(&pending);
+	return sigismember(&pending, SIGINT) == 1 ||
+	       sigismember(&pending, SIGTERM) == 1 ||
+	       sigismember(&pending, SIGHUP) == 1 ||
+	       sigismember(&pending, SIGQUIT) == 1;
+}
+
 /* Create lock (O_EXCL), waiting up to timeout_ms for another writer to
  * remove theirs. */
 static enum status
@@ -1029,6 +1045,10 @@ lock_take(const char *lock, long timeout_ms, struct err *e)
 			               strerror(errno));
 		if (elapsed_ms(&start) >= timeout_ms)
 			break;
+		if (interrupted())
+			return err_set(e, ST_RUNTIME,
+			               "interrupted while waiting for %s",
+			               lock);
 		nanosleep(&pause, NULL);
 	}
 	err_set(e, ST_IO,
@@ -1062,14 +1082,13 @@ resolve_target(const char *path, char **target, struct err *e)
 	return ST_OK;
 }
 
-/* Read all of fd, up to KUBECONFIG_MAX_FILE bytes. */
+/* read_fd() with its buffer. */
 static enum status
-read_fd(int fd, const char *path, struct buf *b, struct err *e)
+read_fd_via(int fd, const char *path, struct buf *b, struct err *e, char *chunk,
+            size_t size)
 {
-	char chunk[65536];
-
 	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof chunk);
+		ssize_t n = read(fd, chunk, size);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -1082,6 +1101,18 @@ read_fd(int fd, const char *path, struct buf *b, struct err *e)
 			return err_set(e, ST_CONFIG, "%s: larger than %u bytes",
 			               path, KUBECONFIG_MAX_FILE);
 	}
+}
+
+/* Read all of fd, up to KUBECONFIG_MAX_FILE bytes. The buffer may have
+ * held other entries' secrets: zeroed before it goes. */
+static enum status
+read_fd(int fd, const char *path, struct buf *b, struct err *e)
+{
+	char chunk[65536];
+	enum status st = read_fd_via(fd, path, b, e, chunk, sizeof chunk);
+
+	secret_zero(chunk, sizeof chunk);
+	return st;
 }
 
 /* The file's content into b; *exists false (and b empty) when there is
@@ -1155,16 +1186,27 @@ kubeconfig_update_file(const char *path, const struct kube_entry *ke,
 	                   : KUBECONFIG_LOCK_TIMEOUT_MS;
 	bool locking = !(opts && opts->no_lock);
 	char *lock = NULL;
+	sigset_t fatal, old;
 	enum status st;
 
 	*updated = false;
 	if ((st = check_entry(ke, e)) != ST_OK ||
 	    (st = atomicfile_mkparents(path, e)) != ST_OK)
 		return st;
+	/* Between taking the lock and removing it, a signal must not kill
+	 * us: a stale lock would stop every later writer, kubectl's too.
+	 * Signals wait until the lock is gone, then act as usual. */
+	sigemptyset(&fatal);
+	sigaddset(&fatal, SIGINT);
+	sigaddset(&fatal, SIGTERM);
+	sigaddset(&fatal, SIGHUP);
+	sigaddset(&fatal, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &fatal, &old);
 	if (locking) {
 		lock = xasprintf("%s.lock", path);
 		if ((st = lock_take(lock, timeout, e)) != ST_OK) {
 			free(lock);
+			sigprocmask(SIG_SETMASK, &old, NULL);
 			return st;
 		}
 	}
@@ -1172,6 +1214,7 @@ kubeconfig_update_file(const char *path, const struct kube_entry *ke,
 	if (lock)
 		unlink(lock);
 	free(lock);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return st;
 }
 

@@ -16,15 +16,20 @@
 #include "atomicfile.h"
 #include "xalloc.h"
 
-/* A base directory we may create in: an existing directory of ours (or
- * a sticky world-writable one like /tmp). */
+/* A base directory we may create in: ours and writable by nobody else,
+ * or sticky like /tmp (there nobody can rename our directory away and
+ * put another kubeconfig in its place). */
 static int
 usable_base(const char *dir)
 {
 	struct stat st;
 
-	return dir && dir[0] == '/' && stat(dir, &st) == 0 &&
-	       S_ISDIR(st.st_mode) && access(dir, W_OK | X_OK) == 0;
+	if (dir == NULL || dir[0] != '/' || stat(dir, &st) != 0 ||
+	    !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK) != 0)
+		return 0;
+	if (st.st_mode & S_ISVTX)
+		return 1;
+	return st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
 enum status

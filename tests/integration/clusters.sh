@@ -138,4 +138,33 @@ t_assert_file_contains "$T_ERR" \
     "rolehop: target-env: eu-west-1: AccessDeniedException: User is not authorized" \
     "faults: the region error on stderr"
 t_assert_file_contains "$T_ERR" "rolehop: stg: hop 2" "faults: the hop error on stderr"
+
+# --- A server whose nextToken never advances: reported, not looped on.
+fake_start '[
+  {"match": {"action": "AssumeRoleWithWebIdentity"},
+   "reply": "assume_role_web_identity"},
+  {"match": {"action": "AssumeRole"}, "reply": "assume_role"},
+  {"match": {"method": "GET", "path": "/clusters"},
+   "body": {"clusters": [], "nextToken": "same"}}
+]'
+AWS_ENDPOINT_URL=$FAKE_URL
+t_run "$ROLEHOP" --no-cache clusters target-env --region us-east-1 --json
+t_assert_eq 1 "$T_RC" "nextToken loop: exit status"
+t_assert_eq MalformedResponse "$(t_json 'd["targets"][0]["errors"][0]["code"]' "$T_OUT")" \
+    "nextToken loop: reported as a malformed answer"
+t_assert_eq 2 "$(fake_log 'len([r for r in d if r["path"] == "/clusters"])')" \
+    "nextToken loop: stopped at the repeated token"
+
+# --- No region at all: a configuration error (2), before any request.
+printf '[profile noregion]\naws_access_key_id = AKIAFAKEFAKEFAKE0009\naws_secret_access_key = fakefakefakefakefakefakefakefakefakefake\n' \
+    >"$T_DIR/noregion.cfg"
+n=$(fake_count)
+t_run env AWS_CONFIG_FILE="$T_DIR/noregion.cfg" AWS_REGION= AWS_DEFAULT_REGION= \
+    "$ROLEHOP" clusters noregion
+t_assert_eq 2 "$T_RC" "no region: exit status 2"
+t_assert_file_contains "$T_ERR" "noregion: no region to look for clusters in" \
+    "no region: message"
+t_assert_eq "$n" "$(fake_count)" "no region: no request"
+t_run "$ROLEHOP" clusters target-env --region ""
+t_assert_eq 2 "$T_RC" "empty --region: usage error"
 exit 0

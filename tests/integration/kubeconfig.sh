@@ -239,4 +239,28 @@ t_assert_eq "$sum" "$(t_sha "$KC")" "no EKS access: file unchanged"
 
 t_run "$ROLEHOP" kubeconfig target-env
 t_assert_eq 2 "$T_RC" "no --cluster: usage error"
+t_run "$ROLEHOP" kubeconfig target-env --cluster ""
+t_assert_eq 2 "$T_RC" "empty --cluster: usage error"
+t_assert_file_contains "$T_ERR" "--cluster needs a value" "empty --cluster: message"
+
+# --- confirm: true asks first; without a terminal only --yes goes on.
+cat >"$T_DIR/confirm.yaml" <<EOF
+targets:
+  - name: prod
+    profile: target-env
+    confirm: true
+EOF
+sum=$(t_sha "$KC")
+t_run "$ROLEHOP" --config "$T_DIR/confirm.yaml" kubeconfig prod --cluster x \
+    --region us-east-1 --kubeconfig "$KC"
+t_assert_eq 2 "$T_RC" "confirm without a terminal: refused"
+t_assert_file_contains "$T_ERR" "prod is marked confirm: true" "confirm: says why"
+t_assert_file_contains "$T_ERR" "--yes" "confirm: says how"
+t_assert_eq "$sum" "$(t_sha "$KC")" "confirm: file unchanged"
+t_run "$ROLEHOP" --config "$T_DIR/confirm.yaml" exec prod -- true
+t_assert_eq 2 "$T_RC" "confirm: exec refused too"
+t_run "$ROLEHOP" --config "$T_DIR/confirm.yaml" --yes --no-cache kubeconfig prod \
+    --cluster new --region us-east-1 --kubeconfig "$KC"
+t_assert_eq 1 "$T_RC" "confirm with --yes: goes on (to the CREATING cluster)"
+t_assert_file_contains "$T_ERR" "is CREATING" "confirm with --yes: it asked EKS"
 exit 0

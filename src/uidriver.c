@@ -1,0 +1,260 @@
+/*
+ * uidriver - the interface's wishes carried out on the engine.
+ *
+ * Every call started here carries a small job naming the target by index;
+ * its callback updates that target through the model_on_*() functions.
+ */
+#include "config.h"
+
+#include "uidriver.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "discover.h"
+#include "spawn.h"
+#include "xalloc.h"
+
+/* A kubeconfig write from the interface waits this long for a lock. */
+#define UIDRIVER_LOCK_TIMEOUT_MS 2000
+
+struct job {
+	struct uidriver *d;
+	size_t target;
+};
+
+static struct job *
+job_new(struct uidriver *d, const struct ui_target *u)
+{
+	struct job *j = xcalloc(1, sizeof *j);
+
+	j->d = d;
+	j->target = (size_t)(u - d->m->targets);
+	d->pending++;
+	return j;
+}
+
+static struct ui_target *
+job_target(const struct job *j)
+{
+	return &j->d->m->targets[j->target];
+}
+
+static void
+job_end(struct job *j)
+{
+	j->d->pending--;
+	free(j);
+}
+
+static void
+on_identity(void *arg, enum status st, const struct sts_identity *id,
+            const struct err *e)
+{
+	struct job *j = arg;
+
+	(void)e;
+	model_on_identity(job_target(j), id ? id->arn : NULL,
+	                  id ? id->account : NULL, st == ST_OK);
+	job_end(j);
+}
+
+static void
+on_chain(void *arg, struct chain_result *res)
+{
+	struct job *j = arg;
+	struct uidriver *d = j->d;
+	struct ui_target *u = job_target(j);
+	time_t now = time(NULL);
+
+	for (size_t i = 0; i < res->nhops; i++) {
+		const struct hop_result *hr = &res->hops[i];
+
+		model_on_hop(u, i, hr->done ? &hr->creds : NULL, hr->from_cache,
+		             hr->skipped);
+	}
+	if (res->status == ST_OK) {
+		model_on_assumed(d->m, u, chain_final(res), now);
+		if (u->identity_state == UI_PENDING)
+			chain_caller_identity(d->eng, u->t, chain_final(res),
+			                      on_identity, job_new(d, u));
+	} else {
+		model_on_assume_failed(d->m, u, res->failed_hop, res->err.msg,
+		                       res->err.hint, now);
+	}
+	chain_result_free(res);
+	job_end(j);
+}
+
+static void
+on_clusters(void *arg, struct target_clusters *tc)
+{
+	struct job *j = arg;
+	struct ui_target *u = job_target(j);
+	size_t n = tc->nerrors + (tc->status != ST_OK);
+	struct ui_cluster_error *errs = xcalloc(n + 1, sizeof *errs);
+	char *code = NULL;
+
+	for (size_t i = 0; i < tc->nerrors; i++) {
+		errs[i].region = tc->errors[i].region;
+		errs[i].code = tc->errors[i].code;
+		errs[i].message = tc->errors[i].message;
+	}
+	if (tc->status != ST_OK) {
+		/* The chain failed: the chain's own state says why. */
+		errs[tc->nerrors].region = NULL;
+		errs[tc->nerrors].code = code =
+		    xstrdup(discover_error_code(&tc->err));
+		errs[tc->nerrors].message = tc->err.msg;
+	}
+	model_on_clusters(j->d->m, u, tc->clusters, tc->nclusters, errs, n);
+	free(code);
+	free(errs);
+	target_clusters_free(tc);
+	job_end(j);
+}
+
+/* Assume u's chain as the model wishes. */
+static void
+start_assume(struct uidriver *d, struct ui_target *u, time_t now)
+{
+	bool fresh = u->want_fresh;
+
+	model_on_assume_start(d->m, u);
+	/* What the engine remembers would answer at once: forget what is
+	 * about to expire (everything, for a refresh the user asked for). */
+	engine_forget(d->eng, fresh ? 0 : now + MODEL_REFRESH_MARGIN);
+	d->eng->fresh = fresh;
+	chain_assume(d->eng, u->t, on_chain, job_new(d, u));
+	d->eng->fresh = false;
+}
+
+static void
+write_kubeconfig(struct uidriver *d, const struct ui_request *r, time_t now)
+{
+	struct ui_target *u = &d->m->targets[r->target];
+	const struct eks_cluster *k;
+	struct kube_write_opts wo = {.lock_timeout_ms =
+	                                 UIDRIVER_LOCK_TIMEOUT_MS};
+	const char *nolock =
+	    envsnap_get_nonempty(d->ctx.env, "DISABLE_KUBECONFIG_LOCK");
+	struct kubeentry b;
+	bool updated = false;
+	struct err e;
+
+	if (r->cluster < 0 || (size_t)r->cluster >= u->nclusters ||
+	    d->kubeconfig_path == NULL) {
+		model_set_status(d->m, STATUS_ERROR, now,
+		                 "no kubeconfig to write (HOME is not set)");
+		return;
+	}
+	k = &u->clusters[r->cluster];
+	wo.no_lock = nolock && strcmp(nolock, "false") && strcmp(nolock, "0");
+	kubeentry_build(&d->ctx, u->t, k, NULL, &b);
+	if (kubeconfig_update_file(d->kubeconfig_path, &b.e, &wo, &updated,
+	                           &e) != ST_OK)
+		model_set_status(d->m, STATUS_ERROR, now, "%s", e.msg);
+	else
+		model_set_status(d->m, STATUS_OK, now, "%s context %s %s %s",
+		                 updated ? "updated" : "wrote", b.e.context,
+		                 updated ? "in" : "to", d->kubeconfig_path);
+	kubeentry_done(&b);
+}
+
+void
+uidriver_work(struct uidriver *d, time_t now)
+{
+	struct model *m = d->m;
+
+	for (size_t i = 0; i < m->ntargets; i++) {
+		struct ui_target *u = &m->targets[i];
+
+		if (u->want_assume && u->state != UI_PENDING && !u->refreshing)
+			start_assume(d, u, now);
+		if (u->want_clusters && u->clusters_state != UI_PENDING) {
+			u->want_clusters = false;
+			u->clusters_state = UI_PENDING;
+			discover_clusters(d->eng, u->t, NULL, 0, on_clusters,
+			                  job_new(d, u));
+		}
+	}
+	if (m->request.kind == REQ_KUBECONFIG) {
+		struct ui_request r = m->request;
+
+		m->request.kind = REQ_NONE;
+		write_kubeconfig(d, &r, now);
+	}
+}
+
+int
+uidriver_shell_prepare(struct uidriver *d, struct uishell *sh, time_t now)
+{
+	struct model *m = d->m;
+	struct ui_request r = m->request;
+	struct ui_target *u = &m->targets[r.target];
+	struct spawn_identity id = {.target = u->t->name,
+	                            .account = u->creds.account,
+	                            .region = u->t->region};
+	const char *shell = envsnap_get_nonempty(d->ctx.env, "SHELL");
+	char context[256] = "";
+	struct kubeentry b;
+	struct err e;
+
+	memset(sh, 0, sizeof *sh);
+	m->request.kind = REQ_NONE;
+	sh->target = r.target;
+	sh->argv[0] = shell ? shell : "/bin/sh";
+	envsnap_from(&sh->env, (const char *const *)d->ctx.env->vars);
+	spawn_env_apply_creds(&sh->env, &u->creds, &id);
+	if (r.cluster >= 0 && (size_t)r.cluster < u->nclusters) {
+		/* The child holds the target's keys: its plugin signs with
+		 * them (the ambient target). */
+		struct kubeentry_ctx ctx = d->ctx;
+		const char *path;
+		char *text = NULL;
+		size_t len;
+
+		ctx.plugin_target = "ambient";
+		kubeentry_build(&ctx, u->t, &u->clusters[r.cluster], NULL, &b);
+		if (kubeconfig_render(&b.e, &text, &len, &e) != ST_OK ||
+		    privdir_create(&sh->dir, d->ctx.env, &e) != ST_OK ||
+		    privdir_write(&sh->dir, "kubeconfig", text, len, &path,
+		                  &e) != ST_OK) {
+			model_set_status(m, STATUS_ERROR, now, "%s", e.msg);
+			free(text);
+			kubeentry_done(&b);
+			privdir_remove(&sh->dir);
+			envsnap_free(&sh->env);
+			return -1;
+		}
+		free(text);
+		envsnap_set(&sh->env, "KUBECONFIG", path);
+		snprintf(context, sizeof context, "%s", b.e.context);
+		kubeentry_done(&b);
+	}
+	snprintf(sh->banner, sizeof sh->banner,
+	         "rolehop: shell as %.100s%s%s%s%s%.200s; exit to return to "
+	         "rolehop\n",
+	         u->t->name, id.account ? " (account " : "",
+	         id.account ? id.account : "", id.account ? ")" : "",
+	         context[0] ? ", kubectl context " : "", context);
+	return 0;
+}
+
+void
+uidriver_shell_done(struct uidriver *d, struct uishell *sh, int status,
+                    time_t now)
+{
+	struct ui_target *u = &d->m->targets[sh->target];
+
+	privdir_remove(&sh->dir);
+	envsnap_free(&sh->env);
+	model_set_status(d->m, status == 0 ? STATUS_OK : STATUS_INFO, now,
+	                 "back from the shell as %s (exit %d)", u->t->name,
+	                 status);
+	/* The world may have changed meanwhile: look again. */
+	u->want_assume = true;
+	if (u->clusters_state != UI_IDLE)
+		u->want_clusters = true;
+}

@@ -1,0 +1,55 @@
+/*
+ * uidriver - carries out the interface model's wishes on the engine.
+ *
+ * uidriver_work() starts what the model wishes for (assuming chains, the
+ * caller identity, cluster discovery) as asynchronous calls on the engine
+ * and reports the answers back into the model; the loop only has to poll
+ * and pump the engine's http client. Requests that touch files are done
+ * here too: a kubeconfig write, and the preparation of a shell's
+ * environment and private kubeconfig (the terminal layer runs the shell).
+ * No curses here.
+ *
+ * Ownership: the driver borrows the engine, the model and the context,
+ * which must outlive it. A prepared shell owns its environment and
+ * private directory until uidriver_shell_done().
+ */
+#ifndef ROLEHOP_UIDRIVER_H
+#define ROLEHOP_UIDRIVER_H
+
+#include <time.h>
+
+#include "chain.h"
+#include "envsnap.h"
+#include "kubeentry.h"
+#include "model.h"
+#include "privdir.h"
+
+struct uidriver {
+	struct engine *eng;
+	struct model *m;
+	struct kubeentry_ctx ctx;
+	const char *kubeconfig_path; /* where K writes */
+	unsigned pending;            /* callbacks still to come */
+};
+
+/* Start what the model wishes for; handle its request (except a shell's
+ * run). */
+void uidriver_work(struct uidriver *, time_t now);
+
+/* The shell of the model's request, ready to run. */
+struct uishell {
+	const char *argv[2];
+	struct envsnap env;
+	struct privdir dir;
+	char banner[512];
+	size_t target;
+};
+
+/* Prepare the requested shell; -1 with the status line set when it cannot
+ * be (no cluster info, a file error). The request is consumed. */
+int uidriver_shell_prepare(struct uidriver *, struct uishell *, time_t now);
+/* After the shell: files removed, the target's state refreshed. */
+void uidriver_shell_done(struct uidriver *, struct uishell *, int status,
+                         time_t now);
+
+#endif
