@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "envsnap.h"
 #include "jsonutil.h"
+#include "loop.h"
 
 int
 main(int argc, char **argv)
@@ -39,6 +40,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	envsnap_capture(&env);
+	cli_set_ui(loop_ui);
 	rc = cli_main(argc, argv, &env);
 	envsnap_free(&env);
 	curl_global_cleanup();

@@ -389,16 +389,21 @@ apply(struct model *m, enum action a, time_t now)
 	case ACTION_REFRESH:
 		if (u == NULL)
 			return REACT_NONE;
-		u->want_clusters = true;
-		return want_assume(m, u, true, now) | REACT_WORK;
-	case ACTION_CLUSTERS_ALL:
+		if (u->t->error == NULL)
+			u->want_clusters = true;
+		return want_assume(m, u, true, now);
+	case ACTION_CLUSTERS_ALL: {
+		size_t n = 0;
+
 		for (size_t i = 0; i < m->ntargets; i++)
 			if (m->targets[i].t->error == NULL &&
-			    m->targets[i].clusters_state != UI_PENDING)
+			    m->targets[i].clusters_state != UI_PENDING) {
 				m->targets[i].want_clusters = true;
+				n++;
+			}
 		model_set_status(m, STATUS_INFO, now,
-		                 "discovering the clusters of %zu targets",
-		                 m->ntargets);
+		                 "discovering the clusters of %zu targets", n);
+	}
 		return REACT_REDRAW | REACT_WORK;
 	case ACTION_SHELL:
 		return request(m, REQ_SHELL, now);

@@ -8,7 +8,9 @@
 # rolehop config and token file; runs rolehop against them; and removes
 # everything on exit.
 #
-# usage: demo.sh [ROLEHOP ARGS...]   (default: list, then whoami dev and prod)
+# usage: demo.sh [ROLEHOP ARGS...]
+#   default, on a terminal: the interactive interface (rolehop ui);
+#   without one: list, whoami dev and prod, and clusters --all.
 set -eu
 
 ROLEHOP=${ROLEHOP:-rolehop}
@@ -94,6 +96,10 @@ if [ $# -gt 0 ]; then
     "$ROLEHOP" "$@"
     exit $?
 fi
+if [ -t 0 ] && [ -t 1 ]; then
+    "$ROLEHOP" ui
+    exit $?
+fi
 echo "\$ rolehop list"
 "$ROLEHOP" list
 for t in dev prod; do
@@ -101,3 +107,6 @@ for t in dev prod; do
     echo "\$ rolehop whoami $t"
     "$ROLEHOP" whoami "$t"
 done
+echo
+echo "\$ rolehop clusters --all"
+"$ROLEHOP" clusters --all

@@ -14,6 +14,7 @@ t_assert_file_contains "$T_OUT" "arn      arn:aws:sts::222222222222:assumed-role
     "demo whoami dev"
 t_assert_file_contains "$T_OUT" "arn      arn:aws:sts::444444444444:assumed-role/prod-read/xactarget" \
     "demo whoami prod"
+t_assert_file_contains "$T_OUT" "prod-eu" "demo clusters --all"
 left=$(ls "$T_DIR" | grep rolehop-demo || true)
 t_assert_eq "" "$left" "demo removed its directory"
 exit 0

@@ -1,0 +1,215 @@
+/*
+ * loop - the event loop of `rolehop ui`.
+ */
+#include "config.h"
+
+#include "loop.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "envout.h"
+#include "frame.h"
+#include "input.h"
+#include "kubeconfig.h"
+#include "model.h"
+#include "spawn.h"
+#include "tui.h"
+#include "uidriver.h"
+#include "view.h"
+#include "xalloc.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* SIGINT, SIGTERM and SIGHUP end the loop; the old actions come back
+ * afterwards. */
+static void
+catch_stop_signals(struct sigaction old[3])
+{
+	static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+}
+
+static void
+restore_signals(const struct sigaction old[3])
+{
+	static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+}
+
+/* Milliseconds until the next whole second, the network's own deadline
+ * if sooner. */
+static long
+wait_ms(struct http *http)
+{
+	struct timespec ts;
+	long ms, net = http_timeout_ms(http);
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ms = 1000 - ts.tv_nsec / 1000000;
+	if (ms <= 0)
+		ms = 1;
+	return net >= 0 && net < ms ? net : ms;
+}
+
+/* Leave the screen, run the requested shell, come back. */
+static void
+run_shell(struct uidriver *d, time_t now)
+{
+	struct uishell sh;
+	struct err e;
+	int rc;
+
+	if (uidriver_shell_prepare(d, &sh, now) != 0)
+		return;
+	tui_suspend();
+	fputs(sh.banner, stderr);
+	rc = spawn_run(sh.argv, &sh.env, &e);
+	if (rc < 0) {
+		fprintf(stderr, "rolehop: %s\n", e.msg);
+		rc = 127;
+	}
+	tui_resume();
+	uidriver_shell_done(d, &sh, rc, time(NULL));
+}
+
+/* Quit with env: the statements for the selected target on stdout. */
+static void
+print_env(const struct cli *c, const struct model *m,
+          const struct ui_request *r)
+{
+	const struct ui_target *u = &m->targets[r->target];
+	struct spawn_identity id = {.target = u->t->name,
+	                            .account = u->creds.account,
+	                            .region = u->t->region};
+	struct envsnap child;
+
+	envsnap_from(&child, (const char *const *)c->env->vars);
+	spawn_env_apply_creds(&child, &u->creds, &id);
+	envout_print(stdout, c->env, &child, "sh");
+	envsnap_free(&child);
+}
+
+/* Paint the model as it is now. */
+static void
+paint(struct model *m, struct frame *f, time_t now, bool full)
+{
+	int rows, cols;
+
+	tui_size(&rows, &cols);
+	m->page_rows = view_page_rows(rows, cols, m);
+	frame_reset(f, rows, cols);
+	f->ascii = !m->utf8;
+	view_build(m, now, rows, cols, f);
+	tui_paint(f, full);
+}
+
+/* The loop proper; the request to act on at the end. */
+static struct ui_request
+run(struct cli *c, struct model *m, struct uidriver *d)
+{
+	struct curl_waitfd in = {.fd = STDIN_FILENO,
+	                         .events = CURL_WAIT_POLLIN};
+	struct http *http = c->engine.http;
+	struct frame f = {0};
+	struct ui_request end = {REQ_NONE, 0, -1};
+	time_t shown = 0;
+	unsigned r = REACT_REDRAW;
+
+	while (!stop_signal) {
+		time_t now = time(NULL);
+		int key;
+
+		if (now != shown)
+			r |= model_tick(m, now) | REACT_REDRAW;
+		if (r & REACT_SUSPEND) {
+			run_shell(d, now);
+			r |= REACT_REDRAW | REACT_REPAINT;
+		}
+		if (r & REACT_QUIT) {
+			end = m->request;
+			break;
+		}
+		uidriver_work(d, now);
+		paint(m, &f, now, (r & REACT_REPAINT) != 0);
+		shown = now;
+		r = REACT_NONE;
+		http_poll(http, &in, 1, wait_ms(http));
+		http_pump(http);
+		/* Whatever the network changed is painted on the next pass. */
+		r |= REACT_REDRAW;
+		while ((key = input_next()) >= 0)
+			r |= model_key(m, key, time(NULL));
+	}
+	frame_free(&f);
+	return end;
+}
+
+int
+loop_ui(struct cli *c)
+{
+	struct model m;
+	struct uidriver d = {0};
+	struct tui_caps caps;
+	struct sigaction old[3];
+	struct ui_request end;
+	char *kubeconfig;
+	int rc;
+
+	if (!isatty(STDIN_FILENO)) {
+		fputs("rolehop: the interface needs a terminal, and standard "
+		      "input is not one\nhint: run a command instead, such as "
+		      "rolehop list (see rolehop --help)\n",
+		      stderr);
+		return 2;
+	}
+	if ((rc = cli_start_engine(c, false)) >= 0)
+		return rc;
+	kubeconfig =
+	    kubeconfig_choose_path(NULL, envsnap_get(c->env, "KUBECONFIG"),
+	                           envsnap_get_nonempty(c->env, "HOME"));
+	model_init(&m, &c->targets);
+	d.eng = &c->engine;
+	d.m = &m;
+	d.ctx = (struct kubeentry_ctx){c->env, c->argv0, c->config_path,
+	                               c->targets.rh_config_path, NULL};
+	d.kubeconfig_path = kubeconfig;
+	if (tui_init(envsnap_get(c->env, "NO_COLOR") != NULL, &caps) != 0) {
+		model_done(&m);
+		free(kubeconfig);
+		return 1;
+	}
+	m.color = caps.color;
+	m.utf8 = caps.utf8;
+	stop_signal = 0;
+	catch_stop_signals(old);
+	end = run(c, &m, &d);
+	/* Whatever is still in flight ends now, through its callbacks. */
+	http_cancel_all(c->engine.http);
+	tui_end();
+	restore_signals(old);
+	if (end.kind == REQ_QUIT_ENV)
+		print_env(c, &m, &end);
+	rc = stop_signal ? 128 + stop_signal : 0;
+	model_done(&m);
+	free(kubeconfig);
+	return rc;
+}
