@@ -389,8 +389,10 @@ apply(struct model *m, enum action a, time_t now)
 	case ACTION_REFRESH:
 		if (u == NULL)
 			return REACT_NONE;
-		if (u->t->error == NULL)
+		if (u->t->error == NULL) {
 			u->want_clusters = true;
+			u->announce = true;
+		}
 		return want_assume(m, u, true, now);
 	case ACTION_CLUSTERS_ALL: {
 		size_t n = 0;
@@ -546,6 +548,20 @@ model_key(struct model *m, int key, time_t now)
 	return apply(m, action_for_key(key), now);
 }
 
+/* How long before e to refresh u: MODEL_REFRESH_MARGIN, or half the
+ * credentials' life when they are shorter than twice that (else
+ * credentials born with less than the margin would be refreshed again and
+ * again). */
+static time_t
+refresh_margin(const struct ui_target *u, time_t e)
+{
+	time_t half = u->assumed_at && e > u->assumed_at
+	                  ? (e - u->assumed_at) / 2
+	                  : MODEL_REFRESH_MARGIN;
+
+	return half < MODEL_REFRESH_MARGIN ? half : MODEL_REFRESH_MARGIN;
+}
+
 unsigned
 model_tick(struct model *m, time_t now)
 {
@@ -560,11 +576,12 @@ model_tick(struct model *m, time_t now)
 		time_t e = model_expiry(u);
 
 		if (u->state != UI_READY || u->refreshing || u->want_assume ||
-		    e == 0 || e - now > MODEL_REFRESH_MARGIN)
+		    e == 0 || e - now > refresh_margin(u, e))
 			continue;
 		/* Before the credentials expire: assume again. The old
 		 * state stays on screen until the new one arrives. */
 		u->want_assume = true;
+		u->announce = true;
 		model_set_status(m, STATUS_INFO, now,
 		                 "refreshing %s: its credentials expire soon",
 		                 u->t->name);
@@ -625,8 +642,9 @@ model_on_assumed(struct model *m, struct ui_target *u,
 	creds_copy(&u->creds, final);
 	if (u->identity_state == UI_IDLE)
 		u->identity_state = UI_PENDING;
-	if (was_refresh)
+	if (was_refresh && u->announce)
 		model_set_status(m, STATUS_OK, now, "%s refreshed", u->t->name);
+	u->announce = false;
 }
 
 void
@@ -634,6 +652,7 @@ model_on_assume_failed(struct model *m, struct ui_target *u, size_t failed_hop,
                        const char *error, const char *hint, time_t now)
 {
 	u->refreshing = false;
+	u->announce = false;
 	u->state = UI_FAILED;
 	u->failed_hop = failed_hop;
 	free(u->error);

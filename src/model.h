@@ -94,6 +94,7 @@ struct ui_target {
 	/* wishes for the driver */
 	bool want_assume;
 	bool want_fresh; /* bypass the cache: the user asked to refresh */
+	bool announce;   /* say "refreshed" when it is done */
 	bool want_clusters;
 };
 

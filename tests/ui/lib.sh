@@ -23,6 +23,11 @@
 #   ui_resize COLS ROWS          resize the window.
 #   ui_masked        ui_screen with countdowns (59:58, 1h02m, 4m05s) shown
 #                    as MM:SS and the clock (12:00:00) as HH:MM:SS.
+#   ui_tmux ARG...   any other tmux command on this test's server, e.g.
+#                    ui_tmux display -p '#{alternate_on}', capture-pane -e -p.
+#   ui_stop          kill the server and wait (5 s at most) until it is
+#                    gone, so that the next ui_start gets a fresh server
+#                    (the environment of that moment) with one session.
 
 UI_SOCK=
 UI_STATUS=
@@ -42,8 +47,10 @@ ui_start() {
     for ui__a in "$@"; do
         ui__cmd="$ui__cmd '$(printf '%s' "$ui__a" | sed "s/'/'\\\\''/g")'"
     done
-    printf '#!/bin/sh\n%s\necho $? >"%s/ui.status"\n' "$ui__cmd" "$T_DIR" \
-        >"$T_DIR/ui.sh"
+    # tmux runs its own shell (tmux.conf); the command gets the test's
+    # SHELL back.
+    printf '#!/bin/sh\nSHELL=%s; export SHELL\n%s\necho $? >"%s/ui.status"\n' \
+        "'${SHELL:-/bin/sh}'" "$ui__cmd" "$T_DIR" >"$T_DIR/ui.sh"
     rm -f "$T_DIR/ui.status"
     TERM=xterm ESCDELAY=25 LC_ALL=${LC_ALL:-C.UTF-8} TZ=UTC \
         tmux -S "$UI_SOCK" -f "$top_srcdir/tests/ui/tmux.conf" \
@@ -98,4 +105,15 @@ ui_wait_exit() {
 
 ui_resize() {
     t__ui_tmux resize-window -x "$1" -y "$2"
+}
+
+ui_tmux() {
+    t__ui_tmux "$@"
+}
+
+ui_stop() {
+    ui__spid=$(t__ui_tmux display -p '#{pid}' 2>/dev/null) || return 0
+    t__ui_tmux kill-server 2>/dev/null
+    t_wait_for "! t_pid_alive $ui__spid" 5 ||
+        t_error "the tmux server $ui__spid did not go away"
 }

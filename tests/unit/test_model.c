@@ -1036,7 +1036,7 @@ test_tick_refresh(void **state)
 	struct creds c;
 	unsigned r;
 
-	make_ready(m, DEV, T0 + MODEL_REFRESH_MARGIN + 200);
+	make_ready(m, DEV, T0 + MODEL_REFRESH_MARGIN + 900);
 	make_ready(m, STAGING, T0 + 3600);
 	model_on_identity(dev, NULL, NULL, false);
 	model_on_identity(stage, NULL, NULL, false);
@@ -1049,7 +1049,7 @@ test_tick_refresh(void **state)
 	assert_false(stage->want_assume);
 	/* exactly the margin away: time to refresh */
 	m->status[0] = '\0';
-	r = model_tick(m, T0 + 200);
+	r = model_tick(m, T0 + 900);
 	assert_true(r & REACT_WORK);
 	assert_true(r & REACT_REDRAW);
 	assert_true(dev->want_assume);
@@ -1059,7 +1059,7 @@ test_tick_refresh(void **state)
 	assert_non_null(strstr(m->status, "refreshing dev"));
 	/* wished once: the next tick adds nothing */
 	m->status[0] = '\0';
-	r = model_tick(m, T0 + 201);
+	r = model_tick(m, T0 + 901);
 	assert_false(r & REACT_WORK);
 	assert_string_equal(m->status, "");
 	/* the refresh in flight keeps the old state on screen */
@@ -1113,7 +1113,13 @@ test_tick_refresh_failed(void **state)
 
 	make_ready(m, DEV, T0 + 60);
 	clear_wishes(m);
+	/* Credentials of a minute: refreshed at half their life, not at
+	 * once (else they would be refreshed again on every tick). */
 	model_tick(m, T0);
+	assert_false(dev->want_assume);
+	model_tick(m, T0 + 29);
+	assert_false(dev->want_assume);
+	model_tick(m, T0 + 30);
 	assert_true(dev->want_assume);
 	model_on_assume_start(m, dev);
 	assert_true(dev->refreshing);
