@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "childenv.h"
 #include "cmd.h"
 #include "jsonutil.h"
 #include "log.h"
@@ -38,9 +39,9 @@
 	"  clusters --all [--json]            EKS clusters of the targets\n"   \
 	"  creds TARGET                       credential_process JSON\n"       \
 	"  env TARGET [--format sh|fish|json] statements for eval\n"           \
-	"  exec TARGET [--cluster NAME [--region R]] -- CMD [ARG]...\n"        \
+	"  exec TARGET [--static] [--cluster NAME [--region R]] -- CMD...\n"   \
 	"                                     run CMD as the target\n"         \
-	"  shell TARGET [--cluster NAME [--region R]]\n"                       \
+	"  shell TARGET [--static] [--cluster NAME [--region R]]\n"            \
 	"                                     a $SHELL as the target\n"        \
 	"  kubeconfig TARGET --cluster NAME [--region R] [--kubeconfig "       \
 	"FILE]\n"                                                              \
@@ -48,6 +49,8 @@
 	"name\n"                                                               \
 	"  token TARGET --cluster NAME [--region R]\n"                         \
 	"                                     ExecCredential for kubectl\n"    \
+	"  prompt                             a PS1 segment for rolehop "      \
+	"shells\n"                                                             \
 	"  ui                                 the interactive interface (the " \
 	"default\n"                                                            \
 	"                                     on a terminal)\n"                \
@@ -98,6 +101,9 @@ enum {
 	OPT_KUBECONFIG = 1 << 5,
 	OPT_ALIAS = 1 << 6,
 	OPT_ALL = 1 << 7,
+	OPT_STATIC = 1 << 8,
+	OPT_NO_TARGETS = 1 << 30, /* not an option: the command reads no
+	                             configuration */
 };
 
 /* Options that take a value: "--name VALUE" or "--name=VALUE". */
@@ -218,6 +224,9 @@ parse_args(struct cli *c, int argc, char **argv)
 		} else if (strcmp(a, "--all") == 0) {
 			c->all = true;
 			c->used |= OPT_ALL;
+		} else if (strcmp(a, "--static") == 0) {
+			c->static_keys = true;
+			c->used |= OPT_STATIC;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			return cli_usage_error("unknown option '%s'", a);
 		} else if (c->command == NULL) {
@@ -426,8 +435,9 @@ static const struct {
     {"whoami", cmd_whoami, OPT_JSON},
     {"creds", cmd_creds, 0},
     {"env", cmd_env, OPT_JSON | OPT_FORMAT},
-    {"exec", cmd_exec, OPT_CMD | OPT_CLUSTER | OPT_REGION},
-    {"shell", cmd_shell, OPT_CMD | OPT_CLUSTER | OPT_REGION},
+    {"exec", cmd_exec, OPT_CMD | OPT_CLUSTER | OPT_REGION | OPT_STATIC},
+    {"shell", cmd_shell, OPT_CMD | OPT_CLUSTER | OPT_REGION | OPT_STATIC},
+    {"prompt", cmd_prompt, OPT_NO_TARGETS},
     {"clusters", cmd_clusters, OPT_JSON | OPT_REGION | OPT_ALL},
     {"token", cmd_token, OPT_CLUSTER | OPT_REGION},
     {"kubeconfig", cmd_kubeconfig,
@@ -447,6 +457,7 @@ unexpected_option(unsigned used, unsigned takes)
 	    {OPT_CMD, "-- CMD"},      {OPT_CLUSTER, "--cluster"},
 	    {OPT_REGION, "--region"}, {OPT_KUBECONFIG, "--kubeconfig"},
 	    {OPT_ALIAS, "--alias"},   {OPT_ALL, "--all"},
+	    {OPT_STATIC, "--static"},
 	};
 
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
@@ -462,6 +473,8 @@ cli_main(int argc, char **argv, struct envsnap *env)
 	int rc;
 	size_t i;
 
+	/* Inside a rolehop shell: the operator's own AWS files again. */
+	childenv_restore(env);
 	rc = parse_args(&c, argc, argv);
 	if (rc >= 0)
 		goto out;
@@ -488,6 +501,10 @@ cli_main(int argc, char **argv, struct envsnap *env)
 			rc = cli_usage_error("%s takes no %s", c.command, bad);
 			goto out;
 		}
+	}
+	if (commands[i].options & OPT_NO_TARGETS) {
+		rc = commands[i].run(&c);
+		goto out;
 	}
 	if ((rc = load_targets(&c)) >= 0)
 		goto out;

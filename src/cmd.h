@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "chain.h"
+#include "eks.h"
 #include "envsnap.h"
 #include "err.h"
 #include "sts.h"
@@ -28,7 +29,8 @@ struct cli {
 	const char *argv0;
 	const char *config_path;
 	bool no_cache;
-	bool yes; /* --yes: confirm: true targets need no answer */
+	bool yes;         /* --yes: confirm: true targets need no answer */
+	bool static_keys; /* --static: plain keys in a child's environment */
 	long timeout_ms;
 	int verbose;
 	/* the command and its words, options removed */
@@ -88,12 +90,11 @@ void cli_print_json(cJSON *root);
 /* Add an RFC 3339 time, or null for 0. */
 void cli_json_time(cJSON *o, const char *name, time_t t);
 
-/* For exec/shell --cluster: find the cluster of --cluster with res's
- * credentials and render a kubeconfig holding only it (*text, *len) and
- * its context name. -1 on success, else the exit status. */
-int cli_cluster_kubeconfig(struct cli *, const struct target *t,
-                           const struct chain_result *res, char **text,
-                           size_t *len, char **context);
+/* For exec/shell --cluster: the cluster of --cluster (and --region),
+ * described with res's credentials. -1 on success, else the exit status
+ * after reporting. */
+int cli_find_cluster(struct cli *, const struct target *t,
+                     const struct chain_result *res, struct eks_cluster *out);
 
 /* The interactive interface lives in the binary (curses stays out of the
  * core): main() hands it over before cli_main(). */
@@ -110,5 +111,6 @@ int cmd_clusters(struct cli *);
 int cmd_token(struct cli *);
 int cmd_kubeconfig(struct cli *);
 int cmd_ui(struct cli *);
+int cmd_prompt(struct cli *);
 
 #endif

@@ -477,34 +477,19 @@ cmd_kubeconfig(struct cli *c)
 }
 
 int
-cli_cluster_kubeconfig(struct cli *c, const struct target *t,
-                       const struct chain_result *res, char **text, size_t *len,
-                       char **context)
+cli_find_cluster(struct cli *c, const struct target *t,
+                 const struct chain_result *res, struct eks_cluster *out)
 {
 	const char *region;
-	struct eks_cluster k;
-	struct kubeentry b;
-	/* The child's environment holds the target's keys: its plugin signs
-	 * with those (the ambient target) instead of chaining again. */
-	const struct kubeentry_ctx ctx = {c->env, c->argv0, c->config_path,
-	                                  c->targets.rh_config_path, "ambient"};
 	struct err e;
 	int rc;
 
-	*text = *context = NULL;
 	if ((rc = one_region(c, &region)) >= 0)
 		return rc;
-	if (find_cluster(c, t, chain_final(res), c->cluster, region, &k, &e) !=
+	if (find_cluster(c, t, chain_final(res), c->cluster, region, out, &e) !=
 	    ST_OK)
 		return cli_report(&e);
-	kubeentry_build(&ctx, t, &k, NULL, &b);
-	if (kubeconfig_render(&b.e, text, len, &e) != ST_OK)
-		rc = cli_report(&e);
-	else
-		*context = xstrdup(b.e.context);
-	kubeentry_done(&b);
-	eks_cluster_done(&k);
-	return rc;
+	return -1;
 }
 
 /* ------------------------------------------------------------------ */

@@ -3,59 +3,68 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "childenv.h"
 #include "cmd.h"
-#include "privdir.h"
 #include "spawn.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
-/* For --cluster: a private kubeconfig in d, named by KUBECONFIG in the
- * child's environment. -1 on success, else the exit status. */
-static int
-give_kubeconfig(struct cli *c, const struct target *t,
-                const struct chain_result *res, struct privdir *d,
-                struct envsnap *child, char **context)
+/* "rolehop: shell as prod (account 444444444444) ...", the name in its
+ * danger colour on a terminal. */
+static void
+banner(const struct cli *c, const struct target *t, const char *account,
+       const struct childenv *ce)
 {
-	const char *path;
-	char *text;
-	size_t len;
-	struct err e;
-	int rc;
+	static const struct {
+		const char *name, *code;
+	} colors[] = {{"red", "31"},  {"yellow", "33"},  {"green", "32"},
+	              {"blue", "34"}, {"magenta", "35"}, {"cyan", "36"}};
+	const char *code = NULL;
 
-	if ((rc = cli_cluster_kubeconfig(c, t, res, &text, &len, context)) >= 0)
-		return rc;
-	if (privdir_create(d, c->env, &e) != ST_OK ||
-	    privdir_write(d, "kubeconfig", text, len, &path, &e) != ST_OK) {
-		free(text);
-		free(*context);
-		*context = NULL;
-		return cli_report(&e);
-	}
-	free(text);
-	envsnap_set(child, "KUBECONFIG", path);
-	return -1;
+	for (size_t i = 0; t->color && i < sizeof colors / sizeof *colors; i++)
+		if (strcasecmp(t->color, colors[i].name) == 0)
+			code = colors[i].code;
+	if (!isatty(STDERR_FILENO) || envsnap_get(c->env, "NO_COLOR"))
+		code = NULL;
+	fprintf(stderr, "rolehop: shell as %s%s%s%s%s%s", code ? "\033[1;" : "",
+	        code ? code : "", code ? "m" : "", t->name,
+	        code ? "\033[0m" : "", account ? " (account " : "");
+	if (account)
+		fprintf(stderr, "%s)", account);
+	if (ce->context)
+		fprintf(stderr, ", kubectl context %s", ce->context);
+	if (ce->depth > 1)
+		fprintf(stderr, ", nested: depth %d", ce->depth);
+	fputs("; exit to return\n", stderr);
 }
 
 /* exec and shell: run argv as the target. */
 static int
 run_as(struct cli *c, const struct target *t, const char *const *argv,
-       bool banner)
+       bool shell)
 {
 	struct assume_state s;
-	struct envsnap child;
-	struct privdir d = {0};
-	char *context = NULL;
+	struct eks_cluster k = {0};
+	struct childenv ce;
+	const struct kubeentry_ctx ctx = {c->env, c->argv0, c->config_path,
+	                                  c->targets.rh_config_path, NULL};
+	struct childenv_opts o = {
+	    .ctx = &ctx, .t = t, .static_keys = c->static_keys};
 	struct err e;
 	int rc;
 
 	if (c->nregions && c->cluster == NULL)
 		return cli_usage_error("--region goes with --cluster");
 	if ((rc = cli_confirm(c, t,
-	                      banner ? "open a shell" : "run a command")) >= 0)
+	                      shell ? "open a shell" : "run a command")) >= 0)
 		return rc;
 	if ((rc = cli_start_engine(c, isatty(STDIN_FILENO))) >= 0)
 		return rc;
@@ -63,32 +72,26 @@ run_as(struct cli *c, const struct target *t, const char *const *argv,
 		cli_assume_done(&s);
 		return rc;
 	}
-	cli_child_env(c, t, s.res, &child);
-	if (c->cluster &&
-	    (rc = give_kubeconfig(c, t, s.res, &d, &child, &context)) >= 0) {
-		privdir_remove(&d);
-		envsnap_free(&child);
+	if (c->cluster && (rc = cli_find_cluster(c, t, s.res, &k)) >= 0) {
 		cli_assume_done(&s);
 		return rc;
 	}
-	if (banner) {
-		const struct creds *fin = chain_final(s.res);
-
-		fprintf(
-		    stderr, "rolehop: shell as %s%s%s%s%s%s; exit to return\n",
-		    t->name, fin->account ? " (account " : "",
-		    fin->account ? fin->account : "", fin->account ? ")" : "",
-		    context ? ", kubectl context " : "",
-		    context ? context : "");
+	o.creds = chain_final(s.res);
+	o.cluster = c->cluster ? &k : NULL;
+	if (childenv_build(&ce, &o, &e) != ST_OK) {
+		eks_cluster_done(&k);
+		cli_assume_done(&s);
+		return cli_report(&e);
 	}
-	free(context);
+	if (shell)
+		banner(c, t, o.creds->account, &ce);
+	eks_cluster_done(&k);
 	/* Nothing of ours is needed while the child runs. */
 	cli_assume_done(&s);
 	engine_done(&c->engine);
 	c->engine_ready = false;
-	rc = spawn_run(argv, &child, &e);
-	envsnap_free(&child);
-	privdir_remove(&d);
+	rc = spawn_run(argv, &ce.env, &e);
+	childenv_done(&ce);
 	if (rc < 0)
 		return cli_report(&e) == 2 ? 2 : 127;
 	return rc;
@@ -123,4 +126,52 @@ cmd_shell(struct cli *c)
 	argv[0] = sh ? sh : "/bin/sh";
 	argv[1] = NULL;
 	return run_as(c, t, argv, true);
+}
+
+/* Print s with control characters as '?' (a prompt must stay one line). */
+static void
+put_clean(const char *s)
+{
+	for (; *s; s++)
+		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+}
+
+int
+cmd_prompt(struct cli *c)
+{
+	const char *t = envsnap_get_nonempty(c->env, "ROLEHOP_TARGET");
+	const char *acct = envsnap_get_nonempty(c->env, "ROLEHOP_ACCOUNT");
+	const char *ctx = envsnap_get_nonempty(c->env, "ROLEHOP_KUBE_CONTEXT");
+	const char *exp =
+	    envsnap_get_nonempty(c->env, "AWS_CREDENTIAL_EXPIRATION");
+	bool refreshing = envsnap_get(c->env, "AWS_ACCESS_KEY_ID") == NULL;
+	time_t when;
+
+	if (c->nargs > 0)
+		return cli_usage_error("prompt takes no target");
+	/* Not in a rolehop shell: nothing, so PS1 stays as it was. */
+	if (t == NULL)
+		return 0;
+	putchar('[');
+	put_clean(t);
+	if (acct) {
+		putchar(' ');
+		put_clean(acct);
+	}
+	if (ctx) {
+		fputs(" | eks:", stdout);
+		put_clean(ctx);
+	}
+	if (exp && timefmt_parse_any(exp, &when) == 0) {
+		long left = (long)(when - time(NULL));
+		char text[32];
+
+		if (left > 0 || !refreshing)
+			timefmt_remaining(left, text, sizeof text);
+		else
+			snprintf(text, sizeof text, "refreshing");
+		printf(" | %s", text);
+	}
+	puts("]");
+	return 0;
 }

@@ -40,8 +40,8 @@ static const struct {
     {"AWS_ENDPOINT_URL_STS", false}, {"AWS_STS_REGIONAL_ENDPOINTS", false},
 };
 
-static char *
-absolute(const char *path)
+char *
+kubeentry_absolute(const char *path)
 {
 	char buf[PATH_MAX];
 
@@ -54,6 +54,13 @@ absolute(const char *path)
 	return xstrdup(path);
 }
 
+char *
+kubeentry_self(const char *argv0)
+{
+	return strchr(argv0, '/') ? kubeentry_absolute(argv0)
+	                          : xstrdup("rolehop");
+}
+
 /* A path from the rolehop config: relative to the config's directory. */
 static char *
 config_relative(const struct kubeentry_ctx *ctx, const char *path)
@@ -63,10 +70,10 @@ config_relative(const struct kubeentry_ctx *ctx, const char *path)
 	char *joined, *abs;
 
 	if (path[0] == '/' || slash == NULL)
-		return absolute(path);
+		return kubeentry_absolute(path);
 	joined = xasprintf("%.*s/%s", (int)(slash - ctx->rh_config_path),
 	                   ctx->rh_config_path, path);
-	abs = absolute(joined);
+	abs = kubeentry_absolute(joined);
 	free(joined);
 	return abs;
 }
@@ -82,8 +89,7 @@ exec_build(const struct kubeentry_ctx *ctx, const struct target *t,
 
 	/* Started by path: keep that program; from PATH: let kubectl find it
 	 * the same way. */
-	b->command =
-	    strchr(ctx->argv0, '/') ? absolute(ctx->argv0) : xstrdup("rolehop");
+	b->command = kubeentry_self(ctx->argv0);
 	b->args[b->nargs++] = xstrdup("token");
 	b->args[b->nargs++] =
 	    xstrdup(ctx->plugin_target ? ctx->plugin_target : t->name);
@@ -98,13 +104,13 @@ exec_build(const struct kubeentry_ctx *ctx, const struct target *t,
 
 		if (v == NULL)
 			continue;
-		val = carried_env[i].path ? absolute(v) : xstrdup(v);
+		val = carried_env[i].path ? kubeentry_absolute(v) : xstrdup(v);
 		b->env[b->nenv++] =
 		    xasprintf("%s=%s", carried_env[i].name, val);
 		free(val);
 	}
 	if (rhcfg) {
-		char *val = absolute(rhcfg);
+		char *val = kubeentry_absolute(rhcfg);
 
 		b->env[b->nenv++] = xasprintf("ROLEHOP_CONFIG=%s", val);
 		free(val);

@@ -58,6 +58,12 @@ void kubeentry_build(const struct kubeentry_ctx *, const struct target *t,
                      struct kubeentry *);
 void kubeentry_done(struct kubeentry *);
 
+/* path made absolute (against the current directory). Caller frees. */
+char *kubeentry_absolute(const char *path);
+/* How to run this rolehop again from elsewhere: argv0 made absolute when
+ * it names a path, else "rolehop" (found on PATH). Caller frees. */
+char *kubeentry_self(const char *argv0);
+
 /* The rolehop config's settings for cluster name of t (in region, when
  * given), or NULL. */
 const struct rh_cluster *kubeentry_find_pin(const struct target *t,

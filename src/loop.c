@@ -64,7 +64,8 @@ wait_ms(struct http *http)
 	long ms, net = http_timeout_ms(http);
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ms = 1000 - ts.tv_nsec / 1000000;
+	/* A little past the boundary: time() may lag a precise clock. */
+	ms = 1000 - ts.tv_nsec / 1000000 + 5;
 	if (ms <= 0)
 		ms = 1;
 	return net >= 0 && net < ms ? net : ms;
@@ -82,7 +83,7 @@ run_shell(struct uidriver *d, time_t now)
 		return;
 	tui_suspend();
 	fputs(sh.banner, stderr);
-	rc = spawn_run(sh.argv, &sh.env, &e);
+	rc = spawn_run(sh.argv, &sh.child.env, &e);
 	if (rc < 0) {
 		fprintf(stderr, "rolehop: %s\n", e.msg);
 		rc = 127;
@@ -192,7 +193,8 @@ loop_ui(struct cli *c)
 	d.ctx = (struct kubeentry_ctx){c->env, c->argv0, c->config_path,
 	                               c->targets.rh_config_path, NULL};
 	d.kubeconfig_path = kubeconfig;
-	if (tui_init(envsnap_get(c->env, "NO_COLOR") != NULL, &caps) != 0) {
+	if (tui_init(envsnap_get_nonempty(c->env, "NO_COLOR") != NULL, &caps) !=
+	    0) {
 		model_done(&m);
 		free(kubeconfig);
 		return 1;

@@ -137,6 +137,27 @@ tui_init(bool no_color, struct tui_caps *caps)
 		return -1;
 	}
 	set_term(screen);
+	/* A terminal that cannot move the cursor (TERM=dumb) would get the
+	 * whole screen on one line. */
+	{
+		const char *cup = tigetstr("cup");
+
+		if (cup == NULL || cup == (const char *)-1) {
+			endwin();
+			delscreen(screen);
+			screen = NULL;
+			if (tty_out)
+				fclose(tty_out);
+			tty_out = NULL;
+			fprintf(stderr,
+			        "rolehop: the terminal (TERM=%s) cannot move "
+			        "its cursor; the interface needs one that "
+			        "can\nhint: run a command instead, such as "
+			        "rolehop list\n",
+			        getenv("TERM") ? getenv("TERM") : "");
+			return -1;
+		}
+	}
 	cbreak();
 	noecho();
 	nonl();

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "discover.h"
-#include "spawn.h"
 #include "xalloc.h"
 
 /* A kubeconfig write from the interface waits this long for a lock. */
@@ -193,52 +192,29 @@ uidriver_shell_prepare(struct uidriver *d, struct uishell *sh, time_t now)
 	struct model *m = d->m;
 	struct ui_request r = m->request;
 	struct ui_target *u = &m->targets[r.target];
-	struct spawn_identity id = {.target = u->t->name,
-	                            .account = u->creds.account,
-	                            .region = u->t->region};
 	const char *shell = envsnap_get_nonempty(d->ctx.env, "SHELL");
-	char context[256] = "";
-	struct kubeentry b;
+	struct childenv_opts o = {
+	    .ctx = &d->ctx, .t = u->t, .creds = &u->creds};
 	struct err e;
 
 	memset(sh, 0, sizeof *sh);
 	m->request.kind = REQ_NONE;
 	sh->target = r.target;
 	sh->argv[0] = shell ? shell : "/bin/sh";
-	envsnap_from(&sh->env, (const char *const *)d->ctx.env->vars);
-	spawn_env_apply_creds(&sh->env, &u->creds, &id);
-	if (r.cluster >= 0 && (size_t)r.cluster < u->nclusters) {
-		/* The child holds the target's keys: its plugin signs with
-		 * them (the ambient target). */
-		struct kubeentry_ctx ctx = d->ctx;
-		const char *path;
-		char *text = NULL;
-		size_t len;
-
-		ctx.plugin_target = "ambient";
-		kubeentry_build(&ctx, u->t, &u->clusters[r.cluster], NULL, &b);
-		if (kubeconfig_render(&b.e, &text, &len, &e) != ST_OK ||
-		    privdir_create(&sh->dir, d->ctx.env, &e) != ST_OK ||
-		    privdir_write(&sh->dir, "kubeconfig", text, len, &path,
-		                  &e) != ST_OK) {
-			model_set_status(m, STATUS_ERROR, now, "%s", e.msg);
-			free(text);
-			kubeentry_done(&b);
-			privdir_remove(&sh->dir);
-			envsnap_free(&sh->env);
-			return -1;
-		}
-		free(text);
-		envsnap_set(&sh->env, "KUBECONFIG", path);
-		snprintf(context, sizeof context, "%s", b.e.context);
-		kubeentry_done(&b);
+	if (r.cluster >= 0 && (size_t)r.cluster < u->nclusters)
+		o.cluster = &u->clusters[r.cluster];
+	if (childenv_build(&sh->child, &o, &e) != ST_OK) {
+		model_set_status(m, STATUS_ERROR, now, "%s", e.msg);
+		return -1;
 	}
 	snprintf(sh->banner, sizeof sh->banner,
 	         "rolehop: shell as %.100s%s%s%s%s%.200s; exit to return to "
 	         "rolehop\n",
-	         u->t->name, id.account ? " (account " : "",
-	         id.account ? id.account : "", id.account ? ")" : "",
-	         context[0] ? ", kubectl context " : "", context);
+	         u->t->name, u->creds.account ? " (account " : "",
+	         u->creds.account ? u->creds.account : "",
+	         u->creds.account ? ")" : "",
+	         sh->child.context ? ", kubectl context " : "",
+	         sh->child.context ? sh->child.context : "");
 	return 0;
 }
 
@@ -248,8 +224,7 @@ uidriver_shell_done(struct uidriver *d, struct uishell *sh, int status,
 {
 	struct ui_target *u = &d->m->targets[sh->target];
 
-	privdir_remove(&sh->dir);
-	envsnap_free(&sh->env);
+	childenv_done(&sh->child);
 	model_set_status(d->m, status == 0 ? STATUS_OK : STATUS_INFO, now,
 	                 "back from the shell as %s (exit %d)", u->t->name,
 	                 status);

@@ -22,7 +22,7 @@
 #include "envsnap.h"
 #include "kubeentry.h"
 #include "model.h"
-#include "privdir.h"
+#include "childenv.h"
 
 struct uidriver {
 	struct engine *eng;
@@ -39,8 +39,7 @@ void uidriver_work(struct uidriver *, time_t now);
 /* The shell of the model's request, ready to run. */
 struct uishell {
 	const char *argv[2];
-	struct envsnap env;
-	struct privdir dir;
+	struct childenv child; /* its environment and private files */
 	char banner[512];
 	size_t target;
 };

@@ -49,8 +49,27 @@ t_run "$ROLEHOP" exec target-env -- aws sts get-caller-identity --output json
 t_assert_eq 0 "$T_RC" "exec aws"
 t_assert_eq "$want" "$(t_json 'd["Arn"]' "$T_OUT")" "exec identity"
 
-# exec: the child's environment.
-t_run "$ROLEHOP" exec target-env -- env
+# exec: the child's environment. By default no keys: a private AWS config
+# whose profile asks rolehop for fresh credentials.
+t_run "$ROLEHOP" exec target-env -- sh -c 'env; echo "mode=$(stat -c %a "$AWS_CONFIG_FILE")"; cat "$AWS_CONFIG_FILE"'
+t_assert_eq 0 "$T_RC" "exec env (refreshing)"
+for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN; do
+    if grep -q "^$v=" "$T_OUT"; then
+        t_fail "$v reached the child without --static"
+    fi
+done
+t_assert_file_contains "$T_OUT" "AWS_PROFILE=rolehop-shell" "the private profile"
+t_assert_file_contains "$T_OUT" "ROLEHOP_AWS_CONFIG_FILE=$AWS_CONFIG_FILE" \
+    "the operator's AWS config is named"
+t_assert_file_contains "$T_OUT" "mode=600" "the private AWS config is 0600"
+t_assert_file_contains "$T_OUT" "credential_process = '$ROLEHOP' creds 'target-env'" \
+    "the private profile runs rolehop creds"
+t_assert_file_contains "$T_OUT" "ROLEHOP_DEPTH=1" "ROLEHOP_DEPTH"
+private=$(sed -n 's/^AWS_CONFIG_FILE=//p' "$T_OUT")
+[ ! -e "$private" ] || t_fail "the private AWS config is removed afterwards"
+
+# --static: plain keys for tools that read only those.
+t_run "$ROLEHOP" exec target-env --static -- env
 t_assert_eq 0 "$T_RC" "exec env"
 for v in AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN AWS_ROLE_ARN \
     AWS_WEB_IDENTITY_TOKEN_FILE AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_VAULT \

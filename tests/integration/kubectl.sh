@@ -243,7 +243,7 @@ t_run "$ROLEHOP" --config "$cfg" exec kube --cluster e2e -- sh -c '
     echo "$ROLEHOP_TARGET"
     kubectl config view --minify -o jsonpath="{.current-context} {..namespace} {.clusters[0].cluster.server}"
     echo
-    [ -n "$AWS_ACCESS_KEY_ID" ] && echo "akid $AWS_ACCESS_KEY_ID"'
+    echo "profile ${AWS_PROFILE-} keys ${AWS_ACCESS_KEY_ID:-none}"'
 t_assert_eq 0 "$T_RC" "exec kube --cluster e2e -- sh: exit status"
 pkc=$(sed -n 1p "$T_OUT")
 case $pkc in
@@ -255,7 +255,8 @@ t_assert_eq 700 "$(sed -n 3p "$T_OUT")" "exec: private directory mode"
 t_assert_eq kube "$(sed -n 4p "$T_OUT")" "exec: ROLEHOP_TARGET"
 t_assert_eq "e2e payments $KUBE_URL" "$(sed -n 5p "$T_OUT")" \
     "exec: the private context (alias, namespace, override server)"
-t_assert_eq "akid $akid" "$(sed -n 6p "$T_OUT")" "exec: the target's key"
+t_assert_eq "profile rolehop-shell keys none" "$(sed -n 6p "$T_OUT")" \
+    "exec: no keys, the refreshing profile instead"
 [ ! -e "$pkc" ] || t_fail "exec: $pkc still exists afterwards"
 [ ! -e "$(dirname "$pkc")" ] || t_fail "exec: $(dirname "$pkc") still exists afterwards"
 t_assert_eq "" "$(ls -A "$XDG_RUNTIME_DIR")" "exec: nothing left in XDG_RUNTIME_DIR"

@@ -67,8 +67,9 @@ ui_wait_for "back from the shell as dev (exit 3)"
 env_file=$T_DIR/shell-dev.env
 t_assert_file_contains "$env_file" "ROLEHOP_TARGET=dev" "shell: the target"
 t_assert_file_contains "$env_file" "ROLEHOP_ACCOUNT=222222222222" "shell: the account"
-t_assert_file_contains "$env_file" "AWS_ACCESS_KEY_ID=" "shell: the keys"
-t_assert_file_contains "$env_file" "AWS_SESSION_TOKEN=" "shell: the session token"
+t_assert_file_contains "$env_file" "AWS_PROFILE=rolehop-shell" \
+    "shell: refreshing credentials through the private profile"
+t_assert_file_not_contains "$env_file" "AWS_SECRET_ACCESS_KEY=" "shell: no keys"
 t_assert_file_contains "$env_file" "KUBECONFIG=$T_DIR/rolehop-" "shell: a private kubeconfig"
 t_assert_eq 600 "$(cat "$T_DIR/shell-dev.mode")" "shell: the kubeconfig is 0600"
 t_assert_file_contains "$T_DIR/shell-dev.kubeconfig" "rolehop:dev:eu-west-1:dev-eu" \
