@@ -11,7 +11,6 @@
 
 #include "buf.h"
 #include "kubeconfig.h"
-#include "shquote.h"
 #include "spawn.h"
 #include "xalloc.h"
 
@@ -51,6 +50,29 @@ aws_file(const struct envsnap *env, const char *var, const char *name)
 	return home ? xasprintf("%s/.aws/%s", home, name) : NULL;
 }
 
+/* s quoted for a credential_process line: single quotes as for sh (which
+ * the SDKs run it with, and which Python's shlex.split reads alike), with
+ * '#' and ';' outside the quotes, escaped, because some SDKs' INI readers
+ * cut a line at whitespace followed by either. Caller frees. */
+static char *
+quote_arg(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b, 8 * strlen(s) + 16);
+	buf_appendc(&b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			buf_appends(&b, "'\\''");
+		else if (*s == '#' || *s == ';')
+			buf_printf(&b, "'\\%c'", *s);
+		else
+			buf_appendc(&b, *s);
+	}
+	buf_appendc(&b, '\'');
+	return buf_take(&b);
+}
+
 /* The private AWS config: one profile whose credentials come from
  * `rolehop creds TARGET`. */
 static enum status
@@ -58,7 +80,7 @@ write_aws_config(struct childenv *ce, const struct childenv_opts *o,
                  const char **path, struct err *e)
 {
 	char *self = kubeentry_self(o->ctx->argv0);
-	char *qself = shquote_sh(self), *qname = shquote_sh(o->t->name);
+	char *qself = quote_arg(self), *qname = quote_arg(o->t->name);
 	struct buf b;
 	enum status st;
 
@@ -102,13 +124,17 @@ use_credential_process(struct childenv *ce, const struct childenv_opts *o,
 	char *nocred;
 	enum status st;
 
-	if (!ini_safe(o->t->name) ||
-	    (o->t->region && !ini_safe(o->t->region))) {
+	/* A name the credential_process line cannot carry: control
+	 * characters (INI lines), a leading '-' (an option to rolehop). */
+	if (!ini_safe(o->t->name) || o->t->name[0] == '-' ||
+	    (o->t->region &&
+	     (!ini_safe(o->t->region) ||
+	      strcspn(o->t->region, " \t#;") != strlen(o->t->region)))) {
 		free(cfg);
 		free(cred);
 		err_set(e, ST_USAGE,
-		        "%s: the name has control characters, which an AWS "
-		        "config cannot hold",
+		        "target %s: its name or region cannot go into a "
+		        "private AWS config",
 		        o->t->name);
 		err_hint(e, "use --static for plain environment keys");
 		return e->status;

@@ -17,6 +17,15 @@
 #include "timefmt.h"
 #include "xalloc.h"
 
+/* Print s with control characters as '?': names from configuration files
+ * must not drive the terminal, and a prompt must stay one line. */
+static void
+put_clean(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+}
+
 /* "rolehop: shell as prod (account 444444444444) ...", the name in its
  * danger colour on a terminal. */
 static void
@@ -34,13 +43,17 @@ banner(const struct cli *c, const struct target *t, const char *account,
 			code = colors[i].code;
 	if (!isatty(STDERR_FILENO) || envsnap_get(c->env, "NO_COLOR"))
 		code = NULL;
-	fprintf(stderr, "rolehop: shell as %s%s%s%s%s%s", code ? "\033[1;" : "",
-	        code ? code : "", code ? "m" : "", t->name,
-	        code ? "\033[0m" : "", account ? " (account " : "");
+	fprintf(stderr, "rolehop: shell as %s%s%s", code ? "\033[1;" : "",
+	        code ? code : "", code ? "m" : "");
+	put_clean(stderr, t->name);
+	fprintf(stderr, "%s%s", code ? "\033[0m" : "",
+	        account ? " (account " : "");
 	if (account)
 		fprintf(stderr, "%s)", account);
-	if (ce->context)
-		fprintf(stderr, ", kubectl context %s", ce->context);
+	if (ce->context) {
+		fputs(", kubectl context ", stderr);
+		put_clean(stderr, ce->context);
+	}
 	if (ce->depth > 1)
 		fprintf(stderr, ", nested: depth %d", ce->depth);
 	fputs("; exit to return\n", stderr);
@@ -128,14 +141,6 @@ cmd_shell(struct cli *c)
 	return run_as(c, t, argv, true);
 }
 
-/* Print s with control characters as '?' (a prompt must stay one line). */
-static void
-put_clean(const char *s)
-{
-	for (; *s; s++)
-		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
-}
-
 int
 cmd_prompt(struct cli *c)
 {
@@ -153,14 +158,14 @@ cmd_prompt(struct cli *c)
 	if (t == NULL)
 		return 0;
 	putchar('[');
-	put_clean(t);
+	put_clean(stdout, t);
 	if (acct) {
 		putchar(' ');
-		put_clean(acct);
+		put_clean(stdout, acct);
 	}
 	if (ctx) {
 		fputs(" | eks:", stdout);
-		put_clean(ctx);
+		put_clean(stdout, ctx);
 	}
 	if (exp && timefmt_parse_any(exp, &when) == 0) {
 		long left = (long)(when - time(NULL));
@@ -172,6 +177,7 @@ cmd_prompt(struct cli *c)
 			snprintf(text, sizeof text, "refreshing");
 		printf(" | %s", text);
 	}
-	puts("]");
+	/* No newline: the segment goes in front of the prompt. */
+	fputs("] ", stdout);
 	return 0;
 }

@@ -77,17 +77,31 @@ run_shell(struct uidriver *d, time_t now)
 {
 	struct uishell sh;
 	struct err e;
-	int rc;
+	int rc, tty, saved;
 
 	if (uidriver_shell_prepare(d, &sh, now) != 0)
 		return;
 	tui_suspend();
 	fputs(sh.banner, stderr);
+	/* Under eval "$(rolehop ui)" our stdout is the caller's pipe: the
+	 * shell's output belongs on the terminal, never in that eval. */
+	tty = tui_tty_fd();
+	saved = tty >= 0 ? dup(STDOUT_FILENO) : -1;
+	if (saved >= 0)
+		dup2(tty, STDOUT_FILENO);
+	spawn_forwarded_signal = 0;
 	rc = spawn_run(sh.argv, &sh.child.env, &e);
+	if (saved >= 0) {
+		dup2(saved, STDOUT_FILENO);
+		close(saved);
+	}
 	if (rc < 0) {
 		fprintf(stderr, "rolehop: %s\n", e.msg);
 		rc = 127;
 	}
+	/* A hangup or TERM meant for the session ends us too. */
+	if (spawn_forwarded_signal)
+		stop_signal = spawn_forwarded_signal;
 	tui_resume();
 	uidriver_shell_done(d, &sh, rc, time(NULL));
 }
@@ -95,16 +109,21 @@ run_shell(struct uidriver *d, time_t now)
 /* Quit with env: the statements for the selected target on stdout. */
 static void
 print_env(const struct cli *c, const struct model *m,
-          const struct ui_request *r)
+          const struct ui_request *r, const struct creds *creds)
 {
 	const struct ui_target *u = &m->targets[r->target];
 	struct spawn_identity id = {.target = u->t->name,
-	                            .account = u->creds.account,
+	                            .account = creds->account,
 	                            .region = u->t->region};
 	struct envsnap child;
 
+	if (!creds_valid(creds)) {
+		fprintf(stderr, "rolehop: %s has no credentials to print\n",
+		        u->t->name);
+		return;
+	}
 	envsnap_from(&child, (const char *const *)c->env->vars);
-	spawn_env_apply_creds(&child, &u->creds, &id);
+	spawn_env_apply_creds(&child, creds, &id);
 	envout_print(stdout, c->env, &child, "sh");
 	envsnap_free(&child);
 }
@@ -157,7 +176,10 @@ run(struct cli *c, struct model *m, struct uidriver *d)
 		http_pump(http);
 		/* Whatever the network changed is painted on the next pass. */
 		r |= REACT_REDRAW;
-		while ((key = input_next()) >= 0)
+		/* Keys typed ahead wait while a request is pending: they
+		 * must not replace it. */
+		while (!(r & (REACT_SUSPEND | REACT_QUIT)) &&
+		       m->request.kind == REQ_NONE && (key = input_next()) >= 0)
 			r |= model_key(m, key, time(NULL));
 	}
 	frame_free(&f);
@@ -172,6 +194,7 @@ loop_ui(struct cli *c)
 	struct tui_caps caps;
 	struct sigaction old[3];
 	struct ui_request end;
+	struct creds quit_creds;
 	char *kubeconfig;
 	int rc;
 
@@ -204,12 +227,18 @@ loop_ui(struct cli *c)
 	stop_signal = 0;
 	catch_stop_signals(old);
 	end = run(c, &m, &d);
+	/* Q: the credentials as they are now; cancelling a refresh in flight
+	 * below would clear them. */
+	creds_init(&quit_creds);
+	if (end.kind == REQ_QUIT_ENV)
+		creds_copy(&quit_creds, &m.targets[end.target].creds);
 	/* Whatever is still in flight ends now, through its callbacks. */
 	http_cancel_all(c->engine.http);
 	tui_end();
 	restore_signals(old);
 	if (end.kind == REQ_QUIT_ENV)
-		print_env(c, &m, &end);
+		print_env(c, &m, &end, &quit_creds);
+	creds_done(&quit_creds);
 	rc = stop_signal ? 128 + stop_signal : 0;
 	model_done(&m);
 	free(kubeconfig);

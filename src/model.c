@@ -344,6 +344,15 @@ request(struct model *m, enum ui_request_kind kind, time_t now)
 	if (u->t->confirm && kind != REQ_QUIT_ENV) {
 		m->confirm = r;
 		m->confirm_input[0] = '\0';
+		m->confirm_cluster[0] = m->confirm_region[0] = '\0';
+		if (r.cluster >= 0) {
+			const struct eks_cluster *k = &u->clusters[r.cluster];
+
+			snprintf(m->confirm_cluster, sizeof m->confirm_cluster,
+			         "%s", k->name ? k->name : "");
+			snprintf(m->confirm_region, sizeof m->confirm_region,
+			         "%s", k->region ? k->region : "");
+		}
 		m->screen = SCREEN_CONFIRM;
 		model_set_status(m, STATUS_INFO, now,
 		                 "%s: type its name or y to %s", u->t->name,
@@ -521,6 +530,33 @@ confirm_key(struct model *m, int key, time_t now)
 		                 "not confirmed: nothing done for %s",
 		                 u->t->name);
 		return REACT_REDRAW;
+	}
+	/* While the name was typed, a refresh may have failed or the
+	 * clusters changed: act only on what was confirmed. */
+	if (u->state != UI_READY) {
+		model_set_status(m, STATUS_ERROR, now,
+		                 "%s is no longer ready: nothing done",
+		                 u->t->name);
+		return REACT_REDRAW;
+	}
+	if (m->confirm.cluster >= 0) {
+		ssize_t found = -1;
+
+		for (size_t i = 0; i < u->nclusters; i++)
+			if (u->clusters[i].name && u->clusters[i].region &&
+			    strcmp(u->clusters[i].name, m->confirm_cluster) ==
+			        0 &&
+			    strcmp(u->clusters[i].region, m->confirm_region) ==
+			        0)
+				found = (ssize_t)i;
+		if (found < 0) {
+			model_set_status(m, STATUS_ERROR, now,
+			                 "the clusters of %s changed: nothing "
+			                 "done",
+			                 u->t->name);
+			return REACT_REDRAW;
+		}
+		m->confirm.cluster = found;
 	}
 	m->request = m->confirm;
 	return REACT_REDRAW | REACT_WORK |

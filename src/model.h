@@ -128,6 +128,9 @@ struct model {
 	/* the confirmation prompt of a confirm: true target */
 	struct ui_request confirm; /* what waits for it */
 	char confirm_input[128];
+	/* the cluster it was asked for (the list may change meanwhile) */
+	char confirm_cluster[256];
+	char confirm_region[64];
 	/* the status line */
 	char status[512];
 	enum ui_status_kind status_kind;

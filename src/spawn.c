@@ -138,6 +138,8 @@ spawn_find_program(const char *program, const char *path_env)
  * forwarding handler. */
 static volatile sig_atomic_t spawn_child_pid;
 
+volatile sig_atomic_t spawn_forwarded_signal;
+
 /* Handler for SIGTERM and SIGHUP in the parent: pass them on. */
 static void
 forward_signal(int sig)
@@ -145,6 +147,7 @@ forward_signal(int sig)
 	int saved = errno;
 	pid_t pid = (pid_t)spawn_child_pid;
 
+	spawn_forwarded_signal = sig;
 	if (pid > 0)
 		kill(pid, sig);
 	errno = saved;

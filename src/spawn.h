@@ -10,6 +10,8 @@
 #ifndef ROLEHOP_SPAWN_H
 #define ROLEHOP_SPAWN_H
 
+#include <signal.h>
+
 #include "creds.h"
 #include "envsnap.h"
 #include "err.h"
@@ -46,6 +48,10 @@ char *spawn_find_program(const char *program, const char *path_env);
  * them to the child) and SIGTERM and SIGHUP are forwarded to it.
  * Returns -1 and fills e when the program cannot be found or started
  * (e->status ST_RUNTIME; the message names the program). */
+/* The last SIGTERM or SIGHUP spawn_run() passed on to a child (0: none);
+ * a long-lived caller (the interface) ends itself after such a one. */
+extern volatile sig_atomic_t spawn_forwarded_signal;
+
 int spawn_run(const char *const *argv, const struct envsnap *env,
               struct err *e);
 

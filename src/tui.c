@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define NCURSES_WIDECHAR 1
@@ -29,16 +30,12 @@ static int capture_fd = -1;   /* where stderr goes meanwhile */
 static void
 capture_stderr(void)
 {
-	char path[] = "/tmp/rolehop-stderr-XXXXXX";
-
 	fflush(stderr);
-	if (capture_fd < 0) {
-		capture_fd = mkstemp(path);
-		if (capture_fd < 0)
-			return;
-		unlink(path);
-		fcntl(capture_fd, F_SETFD, FD_CLOEXEC);
-	}
+	/* In memory: diagnostics never touch a shared disk directory. */
+	if (capture_fd < 0)
+		capture_fd = memfd_create("rolehop-stderr", MFD_CLOEXEC);
+	if (capture_fd < 0)
+		return;
 	if (saved_stderr < 0)
 		saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 	if (saved_stderr >= 0)
@@ -208,6 +205,12 @@ tui_paint(const struct frame *f, bool full)
 	attrset(A_NORMAL);
 	wnoutrefresh(stdscr);
 	doupdate();
+}
+
+int
+tui_tty_fd(void)
+{
+	return tty_out ? fileno(tty_out) : -1;
 }
 
 void

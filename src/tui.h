@@ -33,6 +33,9 @@ void tui_paint(const struct frame *f, bool full);
 /* Leave the screen for a child process, and come back. */
 void tui_suspend(void);
 void tui_resume(void);
+/* The descriptor curses draws on when it is not stdout (/dev/tty), else
+ * -1: a child's output belongs there too. */
+int tui_tty_fd(void);
 /* Put the terminal back and replay what went to stderr meanwhile. */
 void tui_end(void);
 

@@ -215,6 +215,10 @@ uidriver_shell_prepare(struct uidriver *d, struct uishell *sh, time_t now)
 	         u->creds.account ? ")" : "",
 	         sh->child.context ? ", kubectl context " : "",
 	         sh->child.context ? sh->child.context : "");
+	/* Names come from configuration files: no terminal controls. */
+	for (char *p = sh->banner; p[0] && p[1]; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return 0;
 }
 

@@ -40,6 +40,19 @@ n=$(fake_log 'len([r for r in d if r["form"].get("RoleSessionName") == "xactarge
 keys=$(fake_log 'len({r["headers"].get("authorization", "").split("Credential=")[1].split("/")[0] for r in d if r["action"] == "GetCallerIdentity"})')
 t_assert_eq 2 "$keys" "each call signed with fresh keys"
 
+# --- A target name with quotes, '#' and ';' survives the private
+# profile's credential_process line (the AWS CLI runs it).
+cat >"$T_DIR/odd.yaml" <<'EOF'
+targets:
+  - name: "it's #2; $(x)"
+    profile: stg
+EOF
+t_run "$ROLEHOP" --config "$T_DIR/odd.yaml" exec "it's #2; \$(x)" -- \
+    aws sts get-caller-identity --query Arn --output text
+t_assert_eq 0 "$T_RC" "odd name: the AWS CLI in the child"
+t_assert_eq arn:aws:sts::333333333333:assumed-role/stg-admin/rolehop-stg \
+    "$(cat "$T_OUT")" "odd name: the target's identity"
+
 # --- rolehop prompt: from the environment, no configuration read.
 t_run "$ROLEHOP" prompt
 t_assert_eq 0 "$T_RC" "prompt outside a rolehop shell"
@@ -48,11 +61,11 @@ t_assert_eq "" "$(cat "$T_OUT")" "prompt outside a rolehop shell: nothing"
 t_run "$ROLEHOP" exec stg -- sh -c 'AWS_CONFIG_FILE=/nonexistent ROLEHOP_AWS_CONFIG_FILE=/nonexistent "$0" prompt' "$ROLEHOP"
 t_assert_eq 0 "$T_RC" "prompt in a shell"
 case $(cat "$T_OUT") in
-"[stg 333333333333 | "*m*"]") ;;
+"[stg 333333333333 | "*m*"] ") ;;
 *) t_fail "prompt: [stg 333333333333 | NNm..]: $(cat "$T_OUT")" ;;
 esac
 t_run env ROLEHOP_TARGET="$(printf 'a\nb')" "$ROLEHOP" prompt
-t_assert_eq "[a?b]" "$(cat "$T_OUT")" "prompt: control characters shown as ?"
+t_assert_eq "[a?b] " "$(cat "$T_OUT")" "prompt: control characters shown as ?"
 
 # --- Nesting: the inner rolehop finds the operator's targets; depth 2;
 # other credential tools' variables are gone.
