@@ -106,6 +106,21 @@ run_shell(struct uidriver *d, time_t now)
 	uidriver_shell_done(d, &sh, rc, time(NULL));
 }
 
+/* A credential_process runs with the terminal: it may prompt. */
+static void
+foreground(void *arg, bool begin, const char *target)
+{
+	(void)arg;
+	if (begin) {
+		tui_suspend();
+		fprintf(stderr,
+		        "rolehop: running the credential_process of %s...\n",
+		        target);
+	} else {
+		tui_resume();
+	}
+}
+
 /* Quit with env: the statements for the selected target on stdout. */
 static void
 print_env(const struct cli *c, const struct model *m,
@@ -216,6 +231,7 @@ loop_ui(struct cli *c)
 	d.ctx = (struct kubeentry_ctx){c->env, c->argv0, c->config_path,
 	                               c->targets.rh_config_path, NULL};
 	d.kubeconfig_path = kubeconfig;
+	d.foreground = foreground;
 	if (tui_init(envsnap_get_nonempty(c->env, "NO_COLOR") != NULL, &caps) !=
 	    0) {
 		model_done(&m);

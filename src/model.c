@@ -123,6 +123,13 @@ selection_changed(struct model *m)
 	m->focus = FOCUS_TARGETS;
 	if (u == NULL)
 		return REACT_REDRAW;
+	if (u->state == UI_IDLE && u->t->error == NULL && u->foreground) {
+		model_set_status(m, STATUS_INFO, m->now,
+		                 "%s runs a credential_process: press a to "
+		                 "assume it",
+		                 u->t->name);
+		return REACT_REDRAW;
+	}
 	if (u->state == UI_IDLE && u->t->error == NULL) {
 		u->want_assume = true;
 		u->want_clusters = u->clusters_state == UI_IDLE;
@@ -166,6 +173,9 @@ model_init(struct model *m, const struct targets *ts)
 		u->t = &ts->v[i];
 		u->hops = xcalloc(u->t->nhops + 1, sizeof *u->hops);
 		creds_init(&u->creds);
+		for (size_t h = 0; h < u->t->nhops; h++)
+			u->foreground =
+			    u->foreground || u->t->hops[h].kind == HOP_PROCESS;
 		if (u->t->error) {
 			u->state = UI_FAILED;
 			u->error = xstrdup(u->t->error);
@@ -566,6 +576,7 @@ confirm_key(struct model *m, int key, time_t now)
 unsigned
 model_key(struct model *m, int key, time_t now)
 {
+	m->now = now;
 	if (key == ACTION_KEY_RESIZE)
 		return REACT_REDRAW;
 	if (m->screen == SCREEN_HELP) {
@@ -603,6 +614,8 @@ model_tick(struct model *m, time_t now)
 {
 	unsigned r = REACT_NONE;
 
+	m->now = now;
+
 	if (model_busy(m)) {
 		m->spinner++;
 		r |= REACT_REDRAW;
@@ -614,6 +627,18 @@ model_tick(struct model *m, time_t now)
 		if (u->state != UI_READY || u->refreshing || u->want_assume ||
 		    e == 0 || e - now > refresh_margin(u, e))
 			continue;
+		if (u->foreground) {
+			/* Not behind the operator's back: say so, once. */
+			if (!u->announce) {
+				u->announce = true;
+				model_set_status(m, STATUS_INFO, now,
+				                 "%s expires soon: press a to "
+				                 "assume it again",
+				                 u->t->name);
+				r |= REACT_REDRAW;
+			}
+			continue;
+		}
 		/* Before the credentials expire: assume again. The old
 		 * state stays on screen until the new one arrives. */
 		u->want_assume = true;

@@ -95,6 +95,10 @@ struct ui_target {
 	bool want_assume;
 	bool want_fresh; /* bypass the cache: the user asked to refresh */
 	bool announce;   /* say "refreshed" when it is done */
+	/* Its chain runs a credential_process (which may prompt, and blocks
+	 * while it runs): assumed only when asked, with the terminal handed
+	 * over, never by itself. */
+	bool foreground;
 	bool want_clusters;
 };
 
@@ -142,6 +146,7 @@ struct model {
 	bool utf8;
 	unsigned spinner; /* advances while anything is in flight */
 	int page_rows;    /* rows in a page, set by the view */
+	time_t now;       /* of the last key or tick */
 };
 
 void model_init(struct model *, const struct targets *);

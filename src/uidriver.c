@@ -168,15 +168,28 @@ uidriver_work(struct uidriver *d, time_t now)
 
 	for (size_t i = 0; i < m->ntargets; i++) {
 		struct ui_target *u = &m->targets[i];
+		bool assume =
+		    u->want_assume && u->state != UI_PENDING && !u->refreshing;
+		/* A credential_process target's clusters only once it is
+		 * assumed (its credentials are then remembered). */
+		bool clusters =
+		    u->want_clusters && u->clusters_state != UI_PENDING &&
+		    (!u->foreground || assume || u->state == UI_READY);
+		bool fg =
+		    u->foreground && (assume || clusters) && d->foreground;
 
-		if (u->want_assume && u->state != UI_PENDING && !u->refreshing)
+		if (fg)
+			d->foreground(d->foreground_arg, true, u->t->name);
+		if (assume)
 			start_assume(d, u, now);
-		if (u->want_clusters && u->clusters_state != UI_PENDING) {
+		if (clusters) {
 			u->want_clusters = false;
 			u->clusters_state = UI_PENDING;
 			discover_clusters(d->eng, u->t, NULL, 0, on_clusters,
 			                  job_new(d, u));
 		}
+		if (fg)
+			d->foreground(d->foreground_arg, false, u->t->name);
 	}
 	if (m->request.kind == REQ_KUBECONFIG) {
 		struct ui_request r = m->request;

@@ -30,6 +30,11 @@ struct uidriver {
 	struct kubeentry_ctx ctx;
 	const char *kubeconfig_path; /* where K writes */
 	unsigned pending;            /* callbacks still to come */
+	/* Around work that may run a credential_process in the foreground
+	 * (it blocks, and may prompt on the terminal): the terminal layer
+	 * hands the terminal over (begin) and takes it back. */
+	void (*foreground)(void *arg, bool begin, const char *target);
+	void *foreground_arg;
 };
 
 /* Start what the model wishes for; handle its request (except a shell's
