@@ -101,6 +101,18 @@ setup_styles(bool color)
 	}
 }
 
+/* End curses and let go of the terminal it drew on. */
+static void
+close_screen(void)
+{
+	endwin();
+	delscreen(screen);
+	screen = NULL;
+	if (tty_out)
+		fclose(tty_out);
+	tty_out = NULL;
+}
+
 int
 tui_init(bool no_color, struct tui_caps *caps)
 {
@@ -140,12 +152,7 @@ tui_init(bool no_color, struct tui_caps *caps)
 		const char *cup = tigetstr("cup");
 
 		if (cup == NULL || cup == (const char *)-1) {
-			endwin();
-			delscreen(screen);
-			screen = NULL;
-			if (tty_out)
-				fclose(tty_out);
-			tty_out = NULL;
+			close_screen();
 			fprintf(stderr,
 			        "rolehop: the terminal (TERM=%s) cannot move "
 			        "its cursor; the interface needs one that "
@@ -235,12 +242,7 @@ tui_end(void)
 {
 	if (screen == NULL)
 		return;
-	endwin();
-	delscreen(screen);
-	screen = NULL;
-	if (tty_out)
-		fclose(tty_out);
-	tty_out = NULL;
+	close_screen();
 	release_stderr();
 	if (saved_stderr >= 0)
 		close(saved_stderr);

@@ -81,20 +81,6 @@ put_arn(struct view *v, int row, int col, int width, enum style st,
 	                                               : arn);
 }
 
-static const char *
-source_name(enum target_source s)
-{
-	switch (s) {
-	case TARGET_AWS_CONFIG:
-		return "aws-config";
-	case TARGET_ROLEHOP_CONFIG:
-		return "rolehop-config";
-	case TARGET_AMBIENT:
-		return "ambient";
-	}
-	return "?";
-}
-
 /* "  label value" on the rule, if it fits before limit. */
 static int
 rule_part(struct view *v, int row, int col, int limit, const char *label,
@@ -146,9 +132,9 @@ rule_draw(struct view *v, const struct view_layout *l,
 	w = frame_text_width(v->f, t->name);
 	col = frame_put_fit(v->f, row, col, w < limit - col ? w : limit - col,
 	                    st, t->name);
-	if (strcmp(source_name(t->source), t->name) != 0)
+	if (strcmp(target_source_name(t->source), t->name) != 0)
 		col = rule_part(v, row, col, limit, NULL, STYLE_DIM,
-		                source_name(t->source));
+		                target_source_name(t->source));
 	col =
 	    rule_part(v, row, col, limit, "profile", STYLE_NORMAL, t->profile);
 	col = rule_part(v, row, col, limit, "region", STYLE_NORMAL, t->region);
