@@ -15,6 +15,7 @@
 
 #include "awsreq.h"
 #include "log.h"
+#include "sts.h"
 #include "xalloc.h"
 
 /* DescribeCluster in flight. */
@@ -272,20 +273,6 @@ list_page(struct discovery *d, const char *region, const char *next_token,
 	free(query);
 }
 
-/* The account of a cluster ARN (arn:aws:eks:REGION:ACCOUNT:cluster/N),
- * for targets whose credentials do not say (static keys). */
-static char *
-arn_account(const char *arn)
-{
-	const char *p = arn;
-
-	for (int field = 0; p && field < 4; field++)
-		p = strchr(p, ':') ? strchr(p, ':') + 1 : NULL;
-	if (p == NULL || strchr(p, ':') == NULL)
-		return NULL;
-	return xstrndup(p, (size_t)(strchr(p, ':') - p));
-}
-
 static int
 cmp_cluster(const void *a, const void *b)
 {
@@ -318,9 +305,13 @@ call_done(struct discovery *d)
 {
 	if (--d->pending > 0)
 		return;
-	if (d->out->account == NULL && d->out->nclusters &&
-	    d->out->clusters[0].arn)
-		d->out->account = arn_account(d->out->clusters[0].arn);
+	/* Static keys do not say their account; a cluster's ARN does. */
+	if (d->out->account == NULL && d->out->nclusters) {
+		char acct[13];
+
+		if (sts_arn_account(d->out->clusters[0].arn, acct) == 0)
+			d->out->account = xstrdup(acct);
+	}
 	if (d->out->nclusters > 1)
 		qsort(d->out->clusters, d->out->nclusters,
 		      sizeof *d->out->clusters, cmp_cluster);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sts.h"
 #include "xalloc.h"
 
 /* Secrets out, then the rest of a hop's display state. */
@@ -41,18 +42,6 @@ clusters_clear(struct ui_target *u)
 }
 
 /* The account in a role ARN (arn:aws:iam::ACCOUNT:role/x), or NULL. */
-static char *
-arn_account(const char *arn)
-{
-	const char *p = arn;
-
-	for (int i = 0; p && i < 4; i++)
-		p = strchr(p, ':') ? strchr(p, ':') + 1 : NULL;
-	if (p == NULL || strchr(p, ':') == NULL || *p == ':')
-		return NULL;
-	return xstrndup(p, (size_t)(strchr(p, ':') - p));
-}
-
 /* Case-insensitive substring. */
 static bool
 contains(const char *hay, const char *needle)
@@ -71,20 +60,16 @@ static bool
 matches(const struct ui_target *u, const char *filter)
 {
 	const struct target *t = u->t;
-	char *acct;
-	bool m;
+	char acct[13];
 
 	if (filter[0] == '\0' || contains(t->name, filter) ||
 	    contains(t->profile, filter) ||
 	    contains(u->identity_account, filter))
 		return true;
-	acct = t->nhops ? arn_account(t->hops[t->nhops - 1].role_arn
-	                                  ? t->hops[t->nhops - 1].role_arn
-	                                  : "")
-	                : NULL;
-	m = contains(acct, filter);
-	free(acct);
-	return m;
+	/* The account of the last role, before it is assumed. */
+	return t->nhops &&
+	       sts_arn_account(t->hops[t->nhops - 1].role_arn, acct) == 0 &&
+	       contains(acct, filter);
 }
 
 /* The selected target index (into targets), or SIZE_MAX. */

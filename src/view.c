@@ -2,9 +2,8 @@
  * view - the dispatcher, the "terminal too small" notice and the helpers
  * every screen shares (layout, countdowns, accounts, wrapping).
  *
- * The helpers read the model's fields directly instead of calling
- * model.c: model_selected(), model_expiry() and model_busy() have the same
- * rules, but the view must link without the model's transitions.
+ * The view never changes the model: it reads its fields and the const
+ * queries of model.h.
  */
 #include "config.h"
 
@@ -14,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sts.h"
 #include "view_int.h"
 #include "xalloc.h"
 
@@ -49,21 +49,6 @@ static const char *const spinner_utf8[] = {
 };
 static const char *const spinner_ascii[] = {"|", "/", "-", "\\"};
 
-static const char *const kind_names[] = {
-#define X(id, name) [HOP_##id] = name,
-    HOP_KIND_LIST(X)
-#undef X
-};
-
-const char *
-view_kind_name(enum hop_kind k)
-{
-	if ((int)k < 0 ||
-	    (size_t)k >= sizeof(kind_names) / sizeof(kind_names[0]))
-		return "?";
-	return kind_names[k];
-}
-
 const struct view_glyphs *
 view_glyphs(const struct model *m)
 {
@@ -79,39 +64,6 @@ view_selected(const struct model *m)
 		return NULL;
 	i = m->visible[m->sel];
 	return i < m->ntargets ? &m->targets[i] : NULL;
-}
-
-time_t
-view_expiry(const struct ui_target *ut)
-{
-	time_t best = 0;
-	size_t i;
-
-	if (ut->t == NULL || ut->hops == NULL)
-		return 0;
-	for (i = 0; i < ut->t->nhops; i++) {
-		time_t e = ut->hops[i].expiration;
-
-		if (e != 0 && (best == 0 || e < best))
-			best = e;
-	}
-	return best;
-}
-
-bool
-view_busy(const struct model *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->ntargets; i++) {
-		const struct ui_target *ut = &m->targets[i];
-
-		if (ut->state == UI_PENDING || ut->refreshing ||
-		    ut->identity_state == UI_PENDING ||
-		    ut->clusters_state == UI_PENDING)
-			return true;
-	}
-	return false;
 }
 
 const char *
@@ -181,26 +133,6 @@ view_countdown(time_t expiration, time_t now, char *buf, size_t len)
 	return STYLE_OK;
 }
 
-/* The account field of "arn:partition:service:region:account:..." */
-static bool
-arn_account(const char *arn, char *buf, size_t len)
-{
-	const char *p = arn, *end;
-	int colons = 0;
-
-	if (arn == NULL || strncmp(arn, "arn:", 4) != 0)
-		return false;
-	while (*p != '\0' && colons < 4)
-		if (*p++ == ':')
-			colons++;
-	end = strchr(p, ':');
-	if (colons < 4 || end == NULL || end == p || (size_t)(end - p) >= len)
-		return false;
-	memcpy(buf, p, (size_t)(end - p));
-	buf[end - p] = '\0';
-	return true;
-}
-
 const char *
 view_account(const struct ui_target *ut, char *buf, size_t len)
 {
@@ -215,7 +147,8 @@ view_account(const struct ui_target *ut, char *buf, size_t len)
 	if (ut->hops != NULL && ut->hops[t->nhops - 1].account != NULL &&
 	    *ut->hops[t->nhops - 1].account != '\0')
 		return ut->hops[t->nhops - 1].account;
-	if (arn_account(t->hops[t->nhops - 1].role_arn, buf, len))
+	if (len >= 13 &&
+	    sts_arn_account(t->hops[t->nhops - 1].role_arn, buf) == 0)
 		return buf;
 	return "-";
 }

@@ -29,7 +29,7 @@ view_title(struct view *v, const char *what)
 		snprintf(clock, sizeof(clock), "--:--:-- UTC");
 	right = v->cols - 1 - frame_text_width(v->f, clock);
 	frame_put(v->f, 0, right, STYLE_DIM, clock);
-	if (view_busy(v->m)) {
+	if (model_busy(v->m)) {
 		right -= 2;
 		frame_put(v->f, 0, right, STYLE_SPINNER, view_spinner(v->m));
 	}

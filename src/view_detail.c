@@ -149,7 +149,7 @@ static const char *
 hop_kind(const struct hop_cols *c, enum hop_kind k)
 {
 	if (c->kind_w >= 12)
-		return view_kind_name(k);
+		return hop_kind_name(k);
 	switch (k) {
 	case HOP_WEB_IDENTITY:
 		return "web-id";
@@ -158,7 +158,7 @@ hop_kind(const struct hop_cols *c, enum hop_kind k)
 	case HOP_CONTAINER:
 		return "contnr";
 	default:
-		return view_kind_name(k);
+		return hop_kind_name(k);
 	}
 }
 

@@ -1,8 +1,8 @@
 /*
  * view_int - what the view_*.c files share; not for other modules.
  *
- * The view reads the model only through these helpers and the struct
- * fields (never through model.c), so it links and tests on its own.
+ * The view reads the model through these helpers, its const queries
+ * (model_busy, model_expiry) and the struct fields; it never changes it.
  */
 #ifndef ROLEHOP_VIEW_INT_H
 #define ROLEHOP_VIEW_INT_H
@@ -56,11 +56,7 @@ struct view_key {
 
 /* view.c: helpers */
 const struct view_glyphs *view_glyphs(const struct model *);
-/* "web-identity", "assume-role"... (the names of targets.h). */
-const char *view_kind_name(enum hop_kind);
 const struct ui_target *view_selected(const struct model *);
-time_t view_expiry(const struct ui_target *);
-bool view_busy(const struct model *);
 const char *view_spinner(const struct model *);
 bool view_filter_shown(const struct model *);
 void view_layout(const struct model *, int rows, int cols,

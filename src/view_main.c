@@ -187,14 +187,14 @@ list_row(struct view *v, int row, const struct list_cols *c,
 		              selected ? base : STYLE_NORMAL, s);
 	}
 	if (c->root >= 0) {
-		s = t != NULL && t->nhops > 0 ? view_kind_name(t->hops[0].kind)
+		s = t != NULL && t->nhops > 0 ? hop_kind_name(t->hops[0].kind)
 		                              : "-";
 		frame_put_fit(v->f, row, c->root, ROOT_W,
 		              selected ? base : STYLE_NORMAL, s);
 	}
 	st = target_state(v, ut, buf, sizeof(buf));
 	frame_put_fit(v->f, row, c->state, STATE_W, selected ? base : st, buf);
-	st = view_countdown(view_expiry(ut), v->now, buf, sizeof(buf));
+	st = view_countdown(model_expiry(ut), v->now, buf, sizeof(buf));
 	/* An urgent countdown keeps its colour on the selected row too. */
 	if (selected && st != STYLE_WARN && st != STYLE_CRIT &&
 	    st != STYLE_EXPIRED)
