@@ -31,6 +31,7 @@ struct awsjob {
 	enum aws_protocol protocol;
 	char *what;
 	int attempt;
+	int skew_retried; /* the one retry after correcting the clock */
 	aws_done_fn *done;
 	void *arg;
 };
@@ -143,6 +144,45 @@ answer_error(const struct awsjob *j, const struct http_resp *r, char *code,
 		snprintf(code, codelen, "%s", r->error_type);
 }
 
+/* Server time minus local time, from the Date header of an answer that
+ * arrived now after elapsed_ms: the server stamped it about halfway
+ * through the round trip. -1 when the header is missing or unreadable. */
+static int
+skew_from_answer(const struct http_resp *r, long *skew)
+{
+	time_t server, now = time(NULL);
+
+	if (r->date == NULL || timefmt_parse_http_date(r->date, &server) != 0)
+		return -1;
+	*skew = (long)(server - now) + (r->elapsed_ms / 2 + 500) / 1000;
+	return 0;
+}
+
+/* A clock-skew error is worth one retry when the Date header gives an
+ * offset that differs from the one already applied: the request is then
+ * signed with the server's time. The operator is told, since every
+ * other tool on the machine will keep failing. */
+static int
+correct_clock(struct awsjob *j, const struct http_resp *r, const char *code,
+              const char *msg)
+{
+	struct awsctx *ctx = j->ctx;
+	long skew;
+
+	if (j->skew_retried || !retry_is_clock_skew(code, msg) ||
+	    skew_from_answer(r, &skew) != 0 ||
+	    labs(skew - ctx->skew_seconds) < 2)
+		return 0;
+	ctx->skew_seconds = skew;
+	j->skew_retried = 1;
+	log_msg(0,
+	        "warning: %s: %s: the local clock is %ld s %s the server's; "
+	        "signing with the server's time and retrying once (fix the "
+	        "clock: NTP)",
+	        j->what, code, labs(skew), skew > 0 ? "behind" : "ahead of");
+	return 1;
+}
+
 static void
 finish(struct awsjob *j, struct aws_result *res)
 {
@@ -172,6 +212,11 @@ on_answer(void *arg, const struct http_resp *r)
 	}
 	if (r->failure == HTTP_OK)
 		answer_error(j, r, code, sizeof code, msg, sizeof msg);
+	if (r->failure == HTTP_OK && correct_clock(j, r, code, msg)) {
+		free(url);
+		job_send(j, 0);
+		return;
+	}
 	kind = retry_classify(r->failure, r->status, code);
 	if (r->failure != HTTP_CANCELLED &&
 	    retry_allowed(&ctx->quota, kind, j->attempt)) {

@@ -121,3 +121,28 @@ retry_delay_ms(int attempt, double rnd)
 		rnd = 0.999999;
 	return (long)(rnd * base);
 }
+
+bool
+retry_is_clock_skew(const char *code, const char *message)
+{
+	static const char *const always[] = {
+	    "RequestTimeTooSkewed",
+	    "RequestExpired",
+	    "RequestInTheFuture",
+	};
+	static const char *const when_said[] = {
+	    "SignatureDoesNotMatch",
+	    "InvalidSignatureException",
+	    "AuthFailure",
+	};
+
+	if (code == NULL || *code == '\0')
+		return false;
+	if (in_list(code, always, sizeof always / sizeof *always))
+		return true;
+	if (!in_list(code, when_said, sizeof when_said / sizeof *when_said) ||
+	    message == NULL)
+		return false;
+	return strstr(message, "Signature expired") != NULL ||
+	       strstr(message, "Signature not yet current") != NULL;
+}

@@ -49,5 +49,11 @@ bool retry_allowed(struct retry_quota *, enum retry_kind, int attempt);
 void retry_success(struct retry_quota *);
 /* Delay before the next attempt after `attempt` failed; rnd in [0,1). */
 long retry_delay_ms(int attempt, double rnd);
+/* Whether an AWS error says the request's signing time is too far from
+ * the server's clock: RequestTimeTooSkewed, RequestExpired and
+ * RequestInTheFuture always; SignatureDoesNotMatch,
+ * InvalidSignatureException and AuthFailure only when the message says
+ * the signature expired or is not yet current (else a wrong secret). */
+bool retry_is_clock_skew(const char *code, const char *message);
 
 #endif
