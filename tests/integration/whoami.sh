@@ -92,4 +92,18 @@ t_run "$ROLEHOP" --no-cache whoami ambient --json
 t_assert_eq 0 "$T_RC" "ambient IRSA"
 t_assert_eq arn:aws:sts::777777777777:assumed-role/irsa/pod-session \
     "$(t_json 'd["identity"]["arn"]' "$T_OUT")" "ambient identity"
+# The token of a projected service-account volume is a symlink chain
+# (token -> ..data/token, ..data -> ..2026_12_02_...): inputs are read
+# through symlinks (only the files rolehop writes refuse them).
+mkdir -p "$T_DIR/projected/..2026_12_02_00_00_00.1" || t_error "mkdir"
+cp "$T_TOKEN_FILE" "$T_DIR/projected/..2026_12_02_00_00_00.1/token"
+ln -s ..2026_12_02_00_00_00.1 "$T_DIR/projected/..data" || t_error "ln -s"
+ln -s ..data/token "$T_DIR/projected/token" || t_error "ln -s"
+AWS_WEB_IDENTITY_TOKEN_FILE=$T_DIR/projected/token
+mv "$AWS_CONFIG_FILE" "$T_DIR/config.real"
+ln -s "$T_DIR/config.real" "$AWS_CONFIG_FILE" || t_error "ln -s"
+t_run "$ROLEHOP" --no-cache whoami ambient --json
+t_assert_eq 0 "$T_RC" "token and config behind symlinks"
+t_assert_eq arn:aws:sts::777777777777:assumed-role/irsa/pod-session \
+    "$(t_json 'd["identity"]["arn"]' "$T_OUT")" "symlinked token: identity"
 exit 0

@@ -1,0 +1,247 @@
+#!/bin/sh
+# Secret hygiene end to end (#6): run every command against moto at every
+# verbosity (quiet, -v, -vv; cold with --no-cache so the wire is logged,
+# then warm), collect every secret that exists in the run (the web
+# identity token, the static secret key, every SecretAccessKey and
+# SessionToken moto issued as found in the credential cache and in the
+# outputs that must carry them, every EKS token), then search everything
+# rolehop printed and every file it wrote for them. The only places a
+# secret may appear: stdout of creds, env and token (their job), the
+# credential cache (0600 files in a 0700 directory; never the web identity
+# token, never long-lived keys), and a child's environment under --static.
+# Also checked: no Authorization signature and no X-Amz-Signature value in
+# any log, and the modes of everything written.
+. "${top_srcdir:-.}/tests/lib.sh"
+. "$top_srcdir/tests/integration/lib.sh"
+t_init
+moto_start
+scenario_write
+python3 "$top_srcdir/data/demo/seed.py" "$MOTO_URL" \
+    222222222222 us-east-1 dev-main || t_error "cannot seed"
+# Everything rolehop may write lands under T_DIR: HOME and XDG_* (t_init),
+# the runtime directory and the temporary directory.
+XDG_RUNTIME_DIR=$T_DIR/run
+TMPDIR=$T_DIR/tmp
+export XDG_RUNTIME_DIR TMPDIR
+mkdir -m 700 "$XDG_RUNTIME_DIR" "$TMPDIR" || t_error "cannot create run/tmp"
+OUT=$T_DIR/out
+mkdir -p "$OUT" || t_error "cannot create $OUT"
+KC=$T_DIR/kube/config
+n=0
+
+# run NAME ARGS...: rolehop ARGS at the three verbosities; stdout and
+# stderr kept as $OUT/NAME.vK.{out,err}. A command may fail (a hop of the
+# static root has no IAM user in moto); only what it prints matters here.
+run() {
+    name=$1
+    shift
+    for v in 0 1 2; do
+        case $v in
+        0) flags= ;;
+        1) flags=-v ;;
+        2) flags=-vv ;;
+        esac
+        # shellcheck disable=SC2086
+        "$ROLEHOP" $flags "$@" >"$OUT/$name.v$v.out" 2>"$OUT/$name.v$v.err" \
+            </dev/null
+        n=$((n + 1))
+    done
+}
+
+# Cold first (every hop on the wire, every answer logged at -vv), then warm.
+run list list
+run list-json list --json
+run whoami-cold --no-cache whoami deep
+run whoami-json-cold --no-cache whoami target-env --json
+run whoami-static-cold --no-cache whoami static-role
+run whoami whoami deep
+run creds-cold --no-cache creds target-env
+run creds creds stg
+run env-cold --no-cache env target-env
+run env-fish env target-env --format fish
+run env-json env ci-env --format json
+run clusters-cold --no-cache clusters --all
+run clusters-json clusters target-env --json
+run kubeconfig-cold --no-cache kubeconfig target-env --cluster dev-main \
+    --kubeconfig "$KC"
+run kubeconfig kubeconfig target-env --cluster dev-main --kubeconfig "$KC"
+run token-cold --no-cache token target-env --cluster dev-main
+run token token target-env --cluster dev-main
+# exec and shell: the child copies the private files it was given and its
+# environment, so they can be searched after rolehop removed them.
+mkdir -p "$OUT/child" || t_error "cannot create $OUT/child"
+CHILD_COPY='d=$1; cp "$AWS_CONFIG_FILE" "$d/aws-config.$$";
+    cp "$AWS_SHARED_CREDENTIALS_FILE" "$d/aws-credentials.$$" 2>/dev/null;
+    test -n "$KUBECONFIG" && cp "$KUBECONFIG" "$d/kubeconfig.$$";
+    env >"$d/env.$$"'
+run exec-cold --no-cache exec target-env --cluster dev-main -- \
+    sh -c "$CHILD_COPY" sh "$OUT/child"
+run exec exec deep -- sh -c "$CHILD_COPY" sh "$OUT/child"
+SHELL=/bin/sh
+export SHELL
+printf '%s\n' "$CHILD_COPY" | sed "s|\\\$1|$OUT/child|" >"$T_DIR/child.sh"
+printf '. %s\nexit\n' "$T_DIR/child.sh" >"$T_DIR/shell-input"
+for v in 0 1 2; do
+    flags=
+    [ "$v" = 1 ] && flags=-v
+    [ "$v" = 2 ] && flags=-vv
+    # shellcheck disable=SC2086
+    "$ROLEHOP" $flags shell target-env --cluster dev-main \
+        <"$T_DIR/shell-input" >"$OUT/shell.v$v.out" 2>"$OUT/shell.v$v.err"
+    n=$((n + 1))
+done
+# The one place plain keys go to a child: exec --static. Kept apart.
+mkdir -p "$T_DIR/static-child"
+"$ROLEHOP" exec target-env --static -- sh -c 'env >"$1/env"' sh \
+    "$T_DIR/static-child" >/dev/null 2>&1 ||
+    t_fail "exec --static failed"
+# Errors: an STS refusal and an unreachable endpoint, at every verbosity.
+AWS_ENDPOINT_URL=http://127.0.0.1:1 run unreachable --no-cache whoami target-env
+cat >>"$AWS_CONFIG_FILE" <<'EOF'
+
+[profile bad-external]
+role_arn = arn:aws:iam::222222222222:role/target-account-iam-role
+source_profile = ci-env
+external_id = x
+duration_seconds = 900000
+EOF
+run refused --no-cache whoami bad-external
+
+ls "$OUT/child"/aws-config.* >/dev/null 2>&1 ||
+    t_fail "the children did not copy their private AWS config"
+ls "$OUT/child"/kubeconfig.* >/dev/null 2>&1 ||
+    t_fail "the children did not copy their private kubeconfig"
+
+# --- Collect the secrets.
+CACHE=$XDG_CACHE_HOME/rolehop
+[ -d "$CACHE" ] || t_fail "no credential cache at $CACHE"
+python3 - "$OUT" "$CACHE" "$T_TOKEN_FILE" "$AWS_SHARED_CREDENTIALS_FILE" \
+    "$T_DIR/secrets" <<'EOF' || t_fail "cannot collect the secrets"
+import glob, json, os, re, sys
+
+out, cache, token_file, creds_file, dest = sys.argv[1:]
+secrets = {}  # value -> what it is (the report names the kind, never the value)
+
+def add(value, kind):
+    value = (value or "").strip()
+    if len(value) >= 16:
+        secrets.setdefault(value, kind)
+
+token = open(token_file).read().strip()
+add(token, "web identity token")
+add(token.rsplit(".", 1)[-1], "web identity token signature")
+for line in open(creds_file):
+    k, _, v = line.partition("=")
+    if k.strip() == "aws_secret_access_key":
+        add(v, "static secret key")
+for path in glob.glob(os.path.join(cache, "*")):
+    if os.path.isfile(path):
+        d = json.load(open(path))
+        add(d.get("SecretAccessKey"), "cached SecretAccessKey")
+        add(d.get("SessionToken"), "cached SessionToken")
+for path in glob.glob(os.path.join(out, "creds*.out")):
+    if os.path.getsize(path):
+        d = json.load(open(path))
+        add(d["SecretAccessKey"], "creds SecretAccessKey")
+        add(d["SessionToken"], "creds SessionToken")
+for path in glob.glob(os.path.join(out, "env*.out")):
+    text = open(path).read()
+    for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        for m in re.finditer(name + r"""["']?[ =:,]+["']?([A-Za-z0-9+/=]{16,})""", text):
+            add(m.group(1), "env " + name)
+for path in glob.glob(os.path.join(out, "token*.out")):
+    if os.path.getsize(path):
+        t = json.load(open(path))["status"]["token"]
+        add(t, "EKS token")
+        add(t[len("k8s-aws-v1."):][:48], "EKS token body")
+kinds = sorted(set(secrets.values()))
+for need in ("web identity token", "static secret key",
+             "cached SecretAccessKey", "cached SessionToken",
+             "creds SecretAccessKey", "env AWS_SECRET_ACCESS_KEY", "EKS token"):
+    if need not in kinds:
+        sys.exit("no %s was collected: the test would prove nothing" % need)
+with open(dest, "w") as f:
+    json.dump(secrets, f)
+print("collected %d secrets of %d kinds" % (len(secrets), len(kinds)))
+EOF
+
+# scan WHAT FILE...: fail for every file holding a secret, a request
+# signature or an X-Amz-Signature value; name the file and the kind only.
+scan() {
+    what=$1
+    shift
+    python3 - "$T_DIR/secrets" "$@" <<'EOF' >"$T_DIR/scan.txt"
+import json, re, sys
+
+secrets = json.load(open(sys.argv[1]))
+sig = re.compile(rb"(Signature=[0-9a-f]{64}|X-Amz-Signature=[0-9a-f]{64})")
+for path in sys.argv[2:]:
+    data = open(path, "rb").read()
+    for value, kind in secrets.items():
+        if value.encode() in data:
+            print("%s: holds a %s" % (path, kind))
+    if sig.search(data):
+        print("%s: holds a request signature" % path)
+EOF
+    if [ -s "$T_DIR/scan.txt" ]; then
+        t_fail "$what: $(cat "$T_DIR/scan.txt")"
+    fi
+}
+
+# Everything printed, but the stdout of creds, env and token.
+set --
+for f in "$OUT"/*.err "$OUT"/*.out; do
+    case ${f##*/} in
+    creds*.out | env*.out | token*.out) ;;
+    *) set -- "$@" "$f" ;;
+    esac
+done
+[ $# -ge "$n" ] || t_error "only $# outputs for $n runs"
+scan "output" "$@"
+# What the children were given (without --static).
+scan "child files" "$OUT"/child/*
+# Every file rolehop wrote outside the credential cache: the kubeconfig,
+# its lock and backups, anything under HOME, XDG_* and XDG_RUNTIME_DIR.
+find "$HOME" "$XDG_RUNTIME_DIR" "$TMPDIR" "$T_DIR/kube" -type f \
+    ! -path "$CACHE/*" >"$T_DIR/written"
+[ -s "$T_DIR/written" ] || t_fail "found no file rolehop wrote"
+grep -q "$KC" "$T_DIR/written" || t_fail "the kubeconfig was not found"
+# shellcheck disable=SC2046
+scan "written files" $(cat "$T_DIR/written")
+# The credential cache holds short-lived STS credentials only.
+python3 - "$T_DIR/secrets" "$CACHE" <<'EOF' >"$T_DIR/scan.txt"
+import glob, json, os, sys
+secrets = json.load(open(sys.argv[1]))
+for path in glob.glob(os.path.join(sys.argv[2], "*")):
+    data = open(path, "rb").read()
+    for value, kind in secrets.items():
+        if kind.startswith(("web identity", "static", "EKS")) and value.encode() in data:
+            print("%s: holds a %s" % (path, kind))
+EOF
+[ -s "$T_DIR/scan.txt" ] && t_fail "cache: $(cat "$T_DIR/scan.txt")"
+t_assert_eq 700 "$(stat -c %a "$CACHE")" "cache directory mode"
+for f in "$CACHE"/*; do
+    t_assert_eq 600 "$(stat -c %a "$f")" "cache file mode: $f"
+done
+t_assert_eq 600 "$(stat -c %a "$KC")" "kubeconfig mode"
+# The runtime directories the children were given are gone again.
+left=$(find "$XDG_RUNTIME_DIR" "$TMPDIR" -mindepth 1 2>&1)
+t_assert_eq "" "$left" "private directories removed after exec and shell"
+
+# Sanity: the scan does see a secret where one is (exec --static's child).
+scan_expect_hit() {
+    python3 - "$T_DIR/secrets" "$1" <<'EOF'
+import json, sys
+secrets = json.load(open(sys.argv[1]))
+data = open(sys.argv[2], "rb").read()
+sys.exit(0 if any(v.encode() in data for v in secrets) else 1)
+EOF
+}
+scan_expect_hit "$T_DIR/static-child/env" ||
+    t_fail "the scan found no secret in exec --static's environment"
+# The -vv logs did log the wire (else the search above proves little).
+t_assert_file_contains "$OUT/whoami-cold.v2.err" "[REDACTED]" \
+    "-vv logs requests with the secrets masked"
+t_assert_file_contains "$OUT/whoami-cold.v2.err" "AssumeRoleWithWebIdentity" \
+    "-vv logs the web identity call"
+exit 0
