@@ -289,6 +289,19 @@ run_fail(struct chain_run *r, const struct err *e, size_t hop)
 	run_finish(r);
 }
 
+static void hop_error_prefix(struct err *, const struct target *, size_t);
+
+/* A shared hop failed: the memo keeps the error without a target, each
+ * run that waited on it reports it under its own target's name. */
+static void
+run_fail_shared(struct chain_run *r, const struct memo *m)
+{
+	struct err e = m->err;
+
+	hop_error_prefix(&e, r->t, r->next);
+	run_fail(r, &e, r->next + 1);
+}
+
 /* A memo finished: every waiter takes the result and moves on. */
 static void
 memo_complete(struct memo *m)
@@ -312,7 +325,7 @@ memo_complete(struct memo *m)
 			r->next++;
 			run_step(r);
 		} else {
-			run_fail(r, &m->err, r->next + 1);
+			run_fail_shared(r, m);
 		}
 		w = next;
 	}
@@ -415,10 +428,8 @@ static void
 hop_job_fail(struct hop_job *j, struct err *e)
 {
 	struct memo *m = j->memo;
-	const struct target *t = j->run->t;
 
 	hop_error_hint(e, j);
-	hop_error_prefix(e, t, j->index);
 	hop_job_free(j);
 	memo_fail(m, e);
 }
@@ -777,7 +788,6 @@ start_local_hop(struct chain_run *r, struct memo *m)
 	}
 	if (st != ST_OK) {
 		hop_error_hint(&e, &j);
-		hop_error_prefix(&e, r->t, r->next);
 		memo_fail(m, &e);
 		return;
 	}
@@ -823,7 +833,7 @@ run_step(struct chain_run *r)
 			return;
 		}
 		if (m->state == MEMO_FAILED) {
-			run_fail(r, &m->err, r->next + 1);
+			run_fail_shared(r, m);
 			return;
 		}
 		creds_done(&r->res->hops[r->next].creds);

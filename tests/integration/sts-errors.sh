@@ -320,4 +320,16 @@ for f in "$T_OUT" "$T_ERR"; do
     t_assert_file_not_contains "$f" "${TOKEN2##*.}" \
         "-v -v failure: token signature"
 done
+# A hop shared by two targets fails once (one request); each target
+# reports it under its own name.
+use_fake '{"match": {"action": "AssumeRoleWithWebIdentity"},
+           "reply": "error:AccessDenied:403:Not authorized to perform sts:AssumeRoleWithWebIdentity"}'
+t_run "$ROLEHOP" --no-cache clusters target-env stg --json
+t_assert_eq 1 "$T_RC" "shared failing hop: exit status"
+t_assert_eq 1 "$(fake_count AssumeRoleWithWebIdentity)" \
+    "shared failing hop: asked once"
+t_assert_file_contains "$T_ERR" "rolehop: target-env: hop 1 (web-identity" \
+    "shared failing hop: target-env named"
+t_assert_file_contains "$T_ERR" "rolehop: stg: hop 1 (web-identity" \
+    "shared failing hop: stg named"
 exit 0
