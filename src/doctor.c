@@ -543,6 +543,16 @@ doctor_check_hops(struct doctor_report *r, const struct chain_result *res,
 		} else if (failed && i + 1 > failed) {
 			doctor_add(r, "hop", i + 1, DOCTOR_SKIP, NULL,
 			           "%s: not tried: hop %zu failed", d, failed);
+		} else if (failed == i + 1 && h->mfa_serial &&
+		           res->err.status == ST_CONFIG &&
+		           strstr(res->err.msg, "MFA code is needed")) {
+			doctor_add(r, "hop", i + 1, DOCTOR_SKIP,
+			           xstrdup("run rolehop doctor on a terminal "
+			                   "to try this hop: it asks for the "
+			                   "MFA code"),
+			           "%s: not tried: it needs an MFA code (%s) "
+			           "and there is no terminal",
+			           d, h->mfa_serial);
 		} else if (failed == i + 1) {
 			doctor_add(r, "hop", i + 1, DOCTOR_FAIL,
 			           doctor_hop_fix(

@@ -72,6 +72,12 @@ source_profile = loop-b
 role_arn = arn:aws:iam::666666666666:role/b
 source_profile = loop-a
 
+[profile mfa-role]
+role_arn = arn:aws:iam::555555555555:role/needs-mfa
+source_profile = static
+mfa_serial = arn:aws:iam::123456789012:mfa/op
+region = us-east-1
+
 [profile long]
 role_arn = arn:aws:iam::333333333333:role/long-session
 source_profile = ci-env
@@ -93,6 +99,14 @@ t_assert_contains "$(check chain 2 fix)" "duration_seconds = 3600" "clamp: fix"
 t_assert_eq ok "$(check hop 2 status)" "clamp: the hop works"
 t_assert_contains "$(check hop 2 detail)" "clamped to 1 hour" \
     "clamp: the live hop says so"
+
+# An MFA hop cannot be tried without a terminal: skipped, with a fix.
+doctor_json mfa-role </dev/null
+t_assert_eq 0 "$T_RC" "mfa: a skipped hop keeps exit 0"
+t_assert_eq ok "$(check hop 1 status)" "mfa: the static hop works"
+t_assert_eq skip "$(check hop 2 status)" "mfa: hop 2 skipped"
+t_assert_contains "$(check hop 2 detail)" "needs an MFA code" "mfa: detail"
+t_assert_contains "$(check hop 2 fix)" "on a terminal" "mfa: fix"
 
 # --- The token: missing, then expired (a JWT whose exp has passed).
 cat >>"$AWS_CONFIG_FILE" <<EOF
