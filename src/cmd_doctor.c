@@ -193,10 +193,19 @@ cmd_doctor(struct cli *c)
 	for (size_t i = 0; i < n; i++) {
 		doctor_check_token(&v[i].rep, now);
 		doctor_check_chain(&v[i].rep);
-		start_probe(c, &v[i], v, n);
+		if (v[i].rep.t->error == NULL)
+			start_probe(c, &v[i], v, n);
 	}
 	engine_run(&c->engine);
 	for (size_t i = 0; i < n; i++) {
+		if (v[i].rep.t->error) {
+			/* Its endpoint settings may be what is missing. */
+			doctor_add(&v[i].rep, "endpoint", 0, DOCTOR_SKIP, NULL,
+			           "not checked: the chain is not resolved");
+			doctor_add(&v[i].rep, "clock", 0, DOCTOR_SKIP, NULL,
+			           "not checked: the chain is not resolved");
+			continue;
+		}
 		finish_probe(&v[i]);
 		doctor_check_endpoint(&v[i].rep, &v[i].probe, c->env);
 		doctor_check_clock(&v[i].rep, &v[i].probe);

@@ -90,6 +90,8 @@ t_assert_eq fail "$(check chain None status)" "cycle: chain fails"
 t_assert_contains "$(check chain None detail)" "cycle: loop-a -> loop-b -> loop-a" \
     "cycle: detail"
 t_assert_contains "$(check chain None fix)" "break the cycle" "cycle: fix"
+t_assert_eq skip "$(check endpoint None status)" \
+    "cycle: no endpoint check for an unresolved chain"
 doctor_json long
 t_assert_eq 0 "$T_RC" "clamp: a warning keeps exit 0"
 t_assert_eq warn "$(check chain 2 status)" "clamp: warning on hop 2"
