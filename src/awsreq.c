@@ -144,11 +144,9 @@ answer_error(const struct awsjob *j, const struct http_resp *r, char *code,
 		snprintf(code, codelen, "%s", r->error_type);
 }
 
-/* Server time minus local time, from the Date header of an answer that
- * arrived now after elapsed_ms: the server stamped it about halfway
- * through the round trip. -1 when the header is missing or unreadable. */
-static int
-skew_from_answer(const struct http_resp *r, long *skew)
+/* The server stamped the answer about halfway through the round trip. */
+int
+awsreq_answer_skew(const struct http_resp *r, long *skew)
 {
 	time_t server, now = time(NULL);
 
@@ -170,7 +168,7 @@ correct_clock(struct awsjob *j, const struct http_resp *r, const char *code,
 	long skew;
 
 	if (j->skew_retried || !retry_is_clock_skew(code, msg) ||
-	    skew_from_answer(r, &skew) != 0 ||
+	    awsreq_answer_skew(r, &skew) != 0 ||
 	    labs(skew - ctx->skew_seconds) < 2)
 		return 0;
 	ctx->skew_seconds = skew;

@@ -61,6 +61,10 @@ typedef void aws_done_fn(void *arg, const struct aws_result *);
 void awsctx_init(struct awsctx *, struct http *);
 void awsreq_submit(struct awsctx *, const struct aws_call *, aws_done_fn *,
                    void *arg);
+/* Server time minus local time, from the Date header of an answer that
+ * arrived now after elapsed_ms. -1 when the header is missing or
+ * unreadable. */
+int awsreq_answer_skew(const struct http_resp *, long *skew);
 /* Parse an EKS-style error: code from x-amzn-ErrorType (text before the
  * first ':' then after the last '#'), else body code/Code/__type; message
  * from body message/Message. -1 when nothing usable was found. */

@@ -49,6 +49,10 @@
 	"name\n"                                                               \
 	"  token TARGET --cluster NAME [--region R]\n"                         \
 	"                                     ExecCredential for kubectl\n"    \
+	"  doctor [TARGET...] [--json]        check the setup and every hop, " \
+	"with fixes\n"                                                         \
+	"  policy TARGET [--json]             the IAM and EKS setup the "      \
+	"target needs\n"                                                       \
 	"  prompt                             a PS1 segment for rolehop "      \
 	"shells\n"                                                             \
 	"  ui                                 the interactive interface (the " \
@@ -442,6 +446,8 @@ static const struct {
     {"token", cmd_token, OPT_CLUSTER | OPT_REGION},
     {"kubeconfig", cmd_kubeconfig,
      OPT_CLUSTER | OPT_REGION | OPT_KUBECONFIG | OPT_ALIAS},
+    {"doctor", cmd_doctor, OPT_JSON},
+    {"policy", cmd_policy, OPT_JSON},
     {"ui", cmd_ui, 0},
 };
 

@@ -3,7 +3,8 @@
  *
  * cli.c parses the command line into a struct cli and dispatches; the
  * commands live in cmd_identity.c (list, whoami, creds, env), cmd_run.c
- * (exec, shell) and cmd_eks.c (clusters, token, kubeconfig). They print
+ * (exec, shell), cmd_eks.c (clusters, token, kubeconfig), cmd_doctor.c
+ * (doctor) and cmd_policy.c (policy). They print
  * errors with cli_report() and return the process exit status.
  *
  * Ownership: struct cli borrows argv and the environment; it owns the
@@ -112,5 +113,7 @@ int cmd_token(struct cli *);
 int cmd_kubeconfig(struct cli *);
 int cmd_ui(struct cli *);
 int cmd_prompt(struct cli *);
+int cmd_doctor(struct cli *);
+int cmd_policy(struct cli *);
 
 #endif

@@ -8,6 +8,8 @@ t_run "$ROLEHOP" --help
 t_assert_eq 0 "$T_RC" "--help status"
 t_assert_file_contains "$T_OUT" "usage: rolehop" "--help text"
 t_assert_file_contains "$T_OUT" "whoami TARGET" "--help lists commands"
+t_assert_file_contains "$T_OUT" "doctor [TARGET...] [--json]" "--help lists doctor"
+t_assert_file_contains "$T_OUT" "policy TARGET [--json]" "--help lists policy"
 
 t_run "$ROLEHOP" --version
 t_assert_eq 0 "$T_RC" "--version status"
@@ -26,6 +28,10 @@ t_assert_file_contains "$T_ERR" "unknown option '--bogus'" "unknown option"
 t_run "$ROLEHOP" whoami
 t_assert_eq 2 "$T_RC" "missing target status"
 t_assert_file_contains "$T_ERR" "whoami needs a TARGET" "missing target"
+
+t_run "$ROLEHOP" policy
+t_assert_eq 2 "$T_RC" "policy without target status"
+t_assert_file_contains "$T_ERR" "policy needs a TARGET" "policy usage"
 
 t_run "$ROLEHOP" whoami a b
 t_assert_eq 2 "$T_RC" "two targets status"
