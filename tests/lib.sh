@@ -83,8 +83,11 @@
 : "${top_srcdir:=.}"
 : "${top_builddir:=$top_srcdir}"
 : "${ROLEHOP:=$top_builddir/rolehop}"
+# The binary itself: what rolehop names as itself in the files it writes
+# (differs from ROLEHOP when that is a wrapper, as under check-valgrind).
+: "${ROLEHOP_BIN:=$ROLEHOP}"
 : "${TESTDATA:=$top_srcdir/tests/data}"
-export top_srcdir top_builddir ROLEHOP TESTDATA
+export top_srcdir top_builddir ROLEHOP ROLEHOP_BIN TESTDATA
 
 T_DIR=
 T_OUT=

@@ -62,7 +62,7 @@ t_assert_file_contains "$T_OUT" "AWS_PROFILE=rolehop-shell" "the private profile
 t_assert_file_contains "$T_OUT" "ROLEHOP_AWS_CONFIG_FILE=$AWS_CONFIG_FILE" \
     "the operator's AWS config is named"
 t_assert_file_contains "$T_OUT" "mode=600" "the private AWS config is 0600"
-t_assert_file_contains "$T_OUT" "credential_process = '$ROLEHOP' creds 'target-env'" \
+t_assert_file_contains "$T_OUT" "credential_process = '$ROLEHOP_BIN' creds 'target-env'" \
     "the private profile runs rolehop creds"
 t_assert_file_contains "$T_OUT" "ROLEHOP_DEPTH=1" "ROLEHOP_DEPTH"
 private=$(sed -n 's/^AWS_CONFIG_FILE=//p' "$T_OUT")

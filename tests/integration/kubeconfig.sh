@@ -42,7 +42,7 @@ t_assert_eq "$CTX" "$(t_json 'd["current-context"]' "$T_DIR/view.json")" \
 t_assert_eq "[\"token\", \"target-env\", \"--cluster\", \"dev-main\", \"--region\", \"us-east-1\"]" \
     "$(t_json 'd["users"][0]["user"]["exec"]["args"]' "$T_DIR/view.json")" \
     "new: the exec plugin is rolehop token"
-t_assert_eq "$ROLEHOP" \
+t_assert_eq "$ROLEHOP_BIN" \
     "$(t_json 'd["users"][0]["user"]["exec"]["command"]' "$T_DIR/view.json")" \
     "new: the plugin is this rolehop"
 t_assert_eq "Never" \

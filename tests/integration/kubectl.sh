@@ -123,7 +123,7 @@ t_assert_eq "client.authentication.k8s.io/v1" \
     "$(kview '{.users[0].user.exec.apiVersion}')" "exec plugin: apiVersion"
 t_assert_eq Never "$(kview '{.users[0].user.exec.interactiveMode}')" \
     "exec plugin: interactiveMode"
-t_assert_eq "$ROLEHOP" "$(kview '{.users[0].user.exec.command}')" \
+t_assert_eq "$ROLEHOP_BIN" "$(kview '{.users[0].user.exec.command}')" \
     "exec plugin: the absolute path of rolehop"
 t_assert_eq "token kube --cluster e2e --region us-east-1" \
     "$(kview '{.users[0].user.exec.args[*]}')" "exec plugin: arguments"
