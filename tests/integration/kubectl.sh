@@ -176,7 +176,7 @@ exit \$rc
 EOF
 chmod 755 "$T_DIR/plugin"
 kcw=$T_DIR/kc-wrapped
-sed "s|command: $ROLEHOP\$|command: $T_DIR/plugin|" "$kc" >"$kcw"
+sed "s|command: $ROLEHOP_BIN\$|command: $T_DIR/plugin|" "$kc" >"$kcw"
 grep -q "command: $T_DIR/plugin\$" "$kcw" ||
     t_error "cannot point $kcw at the wrapper"
 # shellcheck disable=SC2086 # $bare is split on purpose
