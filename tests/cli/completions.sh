@@ -123,6 +123,20 @@ if command -v zsh >/dev/null 2>&1; then
     for c in $commands; do
         t_assert_file_contains "$C/_rolehop" "'$c:" "zsh: command $c"
     done
+    # The real thing, in an interactive zsh on a pseudo-terminal.
+    complete_zsh() {
+        t_run timeout 20 zsh -f "$top_srcdir/tests/cli/zsh-complete.zsh" \
+            "$C" "$1" "$2"
+        t_assert_eq 0 "$T_RC" "zsh: completing [$1]"
+    }
+    complete_zsh "rolehop " "*policy*whoami*"
+    t_assert_contains "$(cat "$T_OUT")" "doctor" "zsh: commands"
+    complete_zsh "rolehop whoami " "*target-env*"
+    t_assert_contains "$(cat "$T_OUT")" "ci-env" "zsh: targets"
+    complete_zsh "rolehop exec target-env --cluster " "*web-eu*"
+    t_assert_not_contains "$(cat "$T_OUT")" "ci-only" "zsh: the target's clusters only"
+    complete_zsh "rolehop env target-env --format " "*json*"
+    t_assert_contains "$(cat "$T_OUT")" "fish" "zsh: --format values"
 else
     echo "note: zsh is not installed; its completion is not checked" >&2
 fi
