@@ -194,3 +194,59 @@ clustercache_save(const char *path, const struct clustercache_update *u,
 	free(text);
 	return st;
 }
+
+enum status
+clustercache_remember(const struct envsnap *env,
+                      const struct target_clusters *const *tcs, size_t n,
+                      const char *const *asked, size_t nasked, struct err *e)
+{
+	struct clustercache_update *u = xcalloc(n + 1, sizeof *u);
+	const char ***lists = xcalloc(3 * n + 1, sizeof *lists);
+	char *path = clustercache_path(env);
+	enum status st = ST_OK;
+	size_t nu = 0;
+
+	for (size_t i = 0; path && i < n; i++) {
+		const struct target_clusters *tc = tcs[i];
+		const struct target *t = tc->target;
+		const char *const *regions =
+		    nasked ? asked : (const char *const *)t->regions;
+		size_t nregions = nasked ? nasked : t->nregions;
+		const char **ok, **names, **cregions;
+
+		if (tc->status != ST_OK)
+			continue;
+		ok = lists[3 * nu] = xcalloc(nregions + 1, sizeof *ok);
+		cregions = lists[3 * nu + 1] =
+		    xcalloc(tc->nclusters + 1, sizeof *cregions);
+		names = lists[3 * nu + 2] =
+		    xcalloc(tc->nclusters + 1, sizeof *names);
+		u[nu].target = t->name;
+		u[nu].regions = ok;
+		for (size_t r = 0; r < nregions; r++) {
+			bool failed = false;
+
+			for (size_t k = 0; k < tc->nerrors; k++)
+				failed = failed || strcmp(tc->errors[k].region,
+				                          regions[r]) == 0;
+			if (!failed)
+				ok[u[nu].nregions++] = regions[r];
+		}
+		for (size_t k = 0; k < tc->nclusters; k++) {
+			cregions[k] = tc->clusters[k].region;
+			names[k] = tc->clusters[k].name;
+		}
+		u[nu].cluster_regions = cregions;
+		u[nu].cluster_names = names;
+		u[nu].nclusters = tc->nclusters;
+		nu++;
+	}
+	if (nu)
+		st = clustercache_save(path, u, nu, e);
+	for (size_t i = 0; i < 3 * nu; i++)
+		free(lists[i]);
+	free(lists);
+	free(u);
+	free(path);
+	return st;
+}

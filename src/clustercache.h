@@ -16,6 +16,9 @@
  * An old file that is not a regular file owned by the effective user is
  * not read (the update starts from nothing).
  *
+ * `rolehop clusters` and the interface's discovery both record what they
+ * found (clustercache_remember).
+ *
  * Ownership: every argument is borrowed; clustercache_path() and
  * clustercache_merge() return strings the caller frees.
  */
@@ -24,6 +27,7 @@
 
 #include <stddef.h>
 
+#include "discover.h"
 #include "envsnap.h"
 #include "err.h"
 
@@ -54,5 +58,14 @@ char *clustercache_merge(const char *old,
 enum status clustercache_save(const char *path,
                               const struct clustercache_update *updates,
                               size_t n, struct err *);
+
+/* Record what discovery found: for each of the n results whose chain
+ * worked, the clusters of the regions asked (nasked of them, or the
+ * target's own regions when nasked is 0) that did not fail. Saves to
+ * clustercache_path(env); nothing when there is no such path. */
+enum status clustercache_remember(const struct envsnap *env,
+                                  const struct target_clusters *const *tcs,
+                                  size_t n, const char *const *asked,
+                                  size_t nasked, struct err *);
 
 #endif

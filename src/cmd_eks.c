@@ -189,61 +189,19 @@ clusters_errors(struct clusters_run *run)
 	return rc;
 }
 
-/* Record the names found in the cluster cache, for shell completion: per
- * target whose chain worked, the regions asked minus the failed ones. A
+/* Record the names found in the cluster cache, for shell completion. A
  * failure is a warning; --no-cache leaves the file alone. */
 static void
 clusters_remember(const struct cli *c, const struct clusters_run *run)
 {
-	struct clustercache_update *u = xcalloc(run->n + 1, sizeof *u);
-	const char ***lists = xcalloc(3 * run->n + 1, sizeof *lists);
-	char *path = c->no_cache ? NULL : clustercache_path(c->env);
-	size_t n = 0;
 	struct err e;
 
-	for (size_t i = 0; path && i < run->n; i++) {
-		const struct target_clusters *tc = run->out[i];
-		const struct target *t = tc->target;
-		const char *const *asked =
-		    c->nregions ? (const char *const *)c->regions
-		                : (const char *const *)t->regions;
-		size_t nasked = c->nregions ? (size_t)c->nregions : t->nregions;
-		const char **ok, **names, **regions;
-
-		if (tc->status != ST_OK)
-			continue;
-		ok = lists[3 * n] = xcalloc(nasked + 1, sizeof *ok);
-		regions = lists[3 * n + 1] =
-		    xcalloc(tc->nclusters + 1, sizeof *regions);
-		names = lists[3 * n + 2] =
-		    xcalloc(tc->nclusters + 1, sizeof *names);
-		u[n].target = t->name;
-		u[n].regions = ok;
-		for (size_t r = 0; r < nasked; r++) {
-			bool failed = false;
-
-			for (size_t k = 0; k < tc->nerrors; k++)
-				failed = failed || strcmp(tc->errors[k].region,
-				                          asked[r]) == 0;
-			if (!failed)
-				ok[u[n].nregions++] = asked[r];
-		}
-		for (size_t k = 0; k < tc->nclusters; k++) {
-			regions[k] = tc->clusters[k].region;
-			names[k] = tc->clusters[k].name;
-		}
-		u[n].cluster_regions = regions;
-		u[n].cluster_names = names;
-		u[n].nclusters = tc->nclusters;
-		n++;
-	}
-	if (n && clustercache_save(path, u, n, &e) != ST_OK)
+	if (!c->no_cache &&
+	    clustercache_remember(
+	        c->env, (const struct target_clusters *const *)run->out, run->n,
+	        (const char *const *)c->regions, (size_t)c->nregions,
+	        &e) != ST_OK)
 		fprintf(stderr, "rolehop: warning: cluster cache: %s\n", e.msg);
-	for (size_t i = 0; i < 3 * n; i++)
-		free(lists[i]);
-	free(lists);
-	free(u);
-	free(path);
 }
 
 int
