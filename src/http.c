@@ -483,7 +483,7 @@ http_new(const struct http_opts *o)
 	    o && o->max_body > 0 ? o->max_body : HTTP_DEFAULT_MAX_BODY;
 	h->ca_bundle =
 	    o && o->ca_bundle && *o->ca_bundle ? xstrdup(o->ca_bundle) : NULL;
-	par = o && o->max_parallel > 0 ? o->max_parallel : 16;
+	par = o && o->max_parallel > 0 ? o->max_parallel : HTTP_DEFAULT_PARALLEL;
 	h->max_parallel = (size_t)par;
 	h->next_id = 1;
 	curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, par);

@@ -13,7 +13,8 @@ client may reuse its connections.
 It counts what it sees: GET /__proxy/stats answers (without delay, not
 forwarded) {"requests": N, "connections": N, "by_kind": {...}, "max_concurrent": N},
 where a kind is the STS Action of a form POST, or ListClusters /
-DescribeCluster for the EKS paths; POST /__proxy/reset clears the counts.
+DescribeCluster for the EKS paths; POST /__proxy/reset clears the counts; POST /__proxy/delay/MS sets the
+delay.
 Standard library only. Used by tests/bench/run.
 """
 import http.client
@@ -96,6 +97,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(n) if n else b""
         if self.path == "/__proxy/stats":
             self.reply(200, json.dumps(STATS.snapshot()).encode())
+            return
+        if self.path.startswith("/__proxy/delay/"):
+            Handler.delay = float(self.path.rsplit("/", 1)[1]) / 1000.0
+            self.reply(200, b"{}")
             return
         if self.path == "/__proxy/reset":
             STATS.reset()
