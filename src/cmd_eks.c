@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clustercache.h"
 #include "cmd.h"
 #include "discover.h"
 #include "eks.h"
@@ -188,6 +189,21 @@ clusters_errors(struct clusters_run *run)
 	return rc;
 }
 
+/* Record the names found in the cluster cache, for shell completion. A
+ * failure is a warning; --no-cache leaves the file alone. */
+static void
+clusters_remember(const struct cli *c, const struct clusters_run *run)
+{
+	struct err e;
+
+	if (!c->no_cache &&
+	    clustercache_remember(
+	        c->env, (const struct target_clusters *const *)run->out, run->n,
+	        (const char *const *)c->regions, (size_t)c->nregions,
+	        &e) != ST_OK)
+		fprintf(stderr, "rolehop: warning: cluster cache: %s\n", e.msg);
+}
+
 int
 cmd_clusters(struct cli *c)
 {
@@ -227,6 +243,7 @@ cmd_clusters(struct cli *c)
 		    (size_t)c->nregions, on_target_clusters, slot);
 	}
 	engine_run(&c->engine);
+	clusters_remember(c, &run);
 	if (c->json)
 		clusters_json(&run);
 	else

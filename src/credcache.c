@@ -32,10 +32,10 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
 
 #include "atomicfile.h"
+#include "sha256.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -156,22 +156,22 @@ credcache_close(struct credcache *cc)
 /* Feed one part to the digest: 0x00 for NULL, else 0x01, the length as 8
  * big-endian bytes and the bytes, so no two part lists encode alike. */
 static void
-key_part(EVP_MD_CTX *ctx, const char *part)
+key_part(struct sha256 *ctx, const char *part)
 {
 	unsigned char hdr[9];
 	uint64_t len;
 
 	if (part == NULL) {
 		hdr[0] = 0;
-		EVP_DigestUpdate(ctx, hdr, 1);
+		sha256_update(ctx, hdr, 1);
 		return;
 	}
 	len = strlen(part);
 	hdr[0] = 1;
 	for (int i = 0; i < 8; i++)
 		hdr[1 + i] = (unsigned char)(len >> (56 - 8 * i));
-	EVP_DigestUpdate(ctx, hdr, sizeof hdr);
-	EVP_DigestUpdate(ctx, part, (size_t)len);
+	sha256_update(ctx, hdr, sizeof hdr);
+	sha256_update(ctx, part, (size_t)len);
 }
 
 void
@@ -179,19 +179,14 @@ credcache_key(const char *const *parts, size_t n, char out[65])
 {
 	static const char domain[] = "rolehop credcache v1";
 	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char md[SHA256_LEN];
+	struct sha256 ctx;
 
-	if (ctx == NULL || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
-		fputs("rolehop: SHA-256 is not available\n", stderr);
-		abort();
-	}
-	EVP_DigestUpdate(ctx, domain, sizeof domain);
+	sha256_init(&ctx);
+	sha256_update(&ctx, domain, sizeof domain);
 	for (size_t i = 0; i < n; i++)
-		key_part(ctx, parts[i]);
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
+		key_part(&ctx, parts[i]);
+	sha256_final(&ctx, md);
 	for (unsigned int i = 0; i < 32; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];
@@ -419,7 +414,7 @@ create_temp(int dfd, const char *name, char **tmp)
 		uint64_t v = 0;
 		int fd;
 
-		if (RAND_bytes(r, sizeof r) != 1) {
+		if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
 			errno = EIO;
 			return -1;
 		}

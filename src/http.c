@@ -25,6 +25,9 @@
 #include "log.h"
 #include "xalloc.h"
 
+/* Receive buffer of a transfer, bytes (curl's minimum is 1024). */
+#define HTTP_RECV_BUFFER 4096L
+
 struct http_job {
 	struct http_job *prev, *next;
 	uint64_t id;
@@ -322,6 +325,9 @@ job_start(struct http *h, struct http_job *j)
 	if (h->ca_bundle)
 		curl_easy_setopt(e, CURLOPT_CAINFO, h->ca_bundle);
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	/* AWS answers are small: a 4 KiB receive buffer (curl's default is
+	 * 16) keeps 64 concurrent transfers light. */
+	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, HTTP_RECV_BUFFER);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
@@ -462,18 +468,32 @@ slist_add(struct curl_slist *l, const char *s)
 	return n;
 }
 
+/* libcurl and the multi handle, on the first request (or wait): a command
+ * whose credentials all come from the cache never loads libcurl (see
+ * curlload.c). */
+static void
+ensure_multi(struct http *h)
+{
+	long par = (long)h->max_parallel;
+
+	if (h->multi)
+		return;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK)
+		h->multi = curl_multi_init();
+	if (h->multi == NULL) {
+		fprintf(stderr, "rolehop: cannot initialise libcurl\n");
+		abort();
+	}
+	curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, par);
+	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, par);
+}
+
 struct http *
 http_new(const struct http_opts *o)
 {
 	struct http *h = xcalloc(1, sizeof *h);
 	long par;
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	h->multi = curl_multi_init();
-	if (h->multi == NULL) {
-		fprintf(stderr, "rolehop: cannot initialise libcurl\n");
-		abort();
-	}
 	h->connect_ms = o && o->connect_timeout_ms > 0
 	                    ? o->connect_timeout_ms
 	                    : HTTP_DEFAULT_CONNECT_MS;
@@ -483,11 +503,10 @@ http_new(const struct http_opts *o)
 	    o && o->max_body > 0 ? o->max_body : HTTP_DEFAULT_MAX_BODY;
 	h->ca_bundle =
 	    o && o->ca_bundle && *o->ca_bundle ? xstrdup(o->ca_bundle) : NULL;
-	par = o && o->max_parallel > 0 ? o->max_parallel : 16;
+	par =
+	    o && o->max_parallel > 0 ? o->max_parallel : HTTP_DEFAULT_PARALLEL;
 	h->max_parallel = (size_t)par;
 	h->next_id = 1;
-	curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, par);
-	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, par);
 	return h;
 }
 
@@ -507,18 +526,22 @@ http_free(struct http *h)
 		list_remove(&h->queue, j);
 		job_free(j);
 	}
-	curl_multi_cleanup(h->multi);
+	if (h->multi) {
+		curl_multi_cleanup(h->multi);
+		curl_global_cleanup();
+	}
 	free(h->ca_bundle);
 	free(h);
-	curl_global_cleanup();
 }
 
 uint64_t
 http_submit(struct http *h, const struct http_req *req, long delay_ms,
             http_done_fn *done, void *arg)
 {
-	struct http_job *j = xcalloc(1, sizeof *j);
+	struct http_job *j;
 
+	ensure_multi(h);
+	j = xcalloc(1, sizeof *j);
 	j->id = h->next_id++;
 	if (delay_ms < 0)
 		delay_ms = 0;
@@ -622,6 +645,7 @@ http_poll(struct http *h, struct curl_waitfd *extra, unsigned nextra,
 		return;
 	if (wait > INT_MAX)
 		wait = INT_MAX;
+	ensure_multi(h);
 	curl_multi_poll(h->multi, extra, nextra, (int)wait, NULL);
 }
 
@@ -632,6 +656,8 @@ http_pump(struct http *h)
 	CURLMsg *m;
 	int running, left;
 
+	if (h->multi == NULL)
+		return; /* nothing was ever submitted */
 	start_due(h, &done);
 	curl_multi_perform(h->multi, &running);
 	while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
@@ -653,7 +679,8 @@ http_pump(struct http *h)
 void
 http_wakeup(struct http *h)
 {
-	curl_multi_wakeup(h->multi);
+	if (h->multi)
+		curl_multi_wakeup(h->multi);
 }
 
 void

@@ -34,13 +34,17 @@
 #define HTTP_DEFAULT_CONNECT_MS 3000
 #define HTTP_DEFAULT_TOTAL_MS 10000
 #define HTTP_DEFAULT_MAX_BODY (1u << 20)
+/* Concurrent transfers: a wave of `clusters --all` (one ListClusters per
+ * target and region, or one DescribeCluster per cluster) should go out at
+ * once rather than in rounds, each round one more round trip. */
+#define HTTP_DEFAULT_PARALLEL 64
 
 struct http_opts {
 	long connect_timeout_ms; /* 0 = HTTP_DEFAULT_CONNECT_MS */
 	long total_timeout_ms;   /* 0 = HTTP_DEFAULT_TOTAL_MS */
 	size_t max_body;         /* 0 = HTTP_DEFAULT_MAX_BODY */
 	const char *ca_bundle;   /* AWS_CA_BUNDLE, or NULL */
-	int max_parallel;        /* concurrent transfers; 0 = 16 */
+	int max_parallel;        /* concurrent transfers; 0 = 64 */
 };
 
 struct http_req {

@@ -2,7 +2,8 @@
  * main - process set-up, then the command line.
  *
  * Everything rolehop creates is private (umask 077); the process is not
- * dumpable (it holds credentials); libcurl and cJSON are initialised once.
+ * dumpable (it holds credentials); cJSON is initialised once (libcurl only
+ * when a request is made: http.c, curlload.c).
  */
 #include "config.h"
 
@@ -13,8 +14,6 @@
 #ifdef HAVE_PRCTL
 #include <sys/prctl.h>
 #endif
-
-#include <curl/curl.h>
 
 #include "cli.h"
 #include "envsnap.h"
@@ -35,14 +34,9 @@ main(int argc, char **argv)
 	/* A closed pipe is an error to report, not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);
 	jsonutil_init();
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		fputs("rolehop: cannot initialise libcurl\n", stderr);
-		return 1;
-	}
 	envsnap_capture(&env);
 	cli_set_ui(loop_ui);
 	rc = cli_main(argc, argv, &env);
 	envsnap_free(&env);
-	curl_global_cleanup();
 	return rc;
 }

@@ -23,10 +23,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include "buf.h"
+#include "sha256.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -83,34 +81,18 @@ hex_encode(const unsigned char *in, size_t len, char *out)
 void
 sigv4_sha256_hex(const void *data, size_t len, char out[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	unsigned char md[SHA256_LEN];
 
-	if (data == NULL)
-		data = "";
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != 32) {
-		/* libcrypto cannot fail here short of a broken install;
-		 * never hand out a plausible-looking hash. */
-		out[0] = '\0';
-		return;
-	}
-	hex_encode(md, 32, out);
+	sha256(data ? data : "", len, md);
+	hex_encode(md, SHA256_LEN, out);
 }
 
 /* HMAC-SHA256 of data under key into out (32 bytes). 0 or -1. */
 static int
-hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
-            unsigned char out[32])
+hmac(const void *key, size_t keylen, const void *data, size_t len,
+     unsigned char out[32])
 {
-	unsigned int outlen = 0;
-
-	if (keylen > (size_t)2147483647)
-		return -1;
-	if (HMAC(EVP_sha256(), key, (int)keylen, data, len, out, &outlen) ==
-	        NULL ||
-	    outlen != 32)
-		return -1;
+	hmac_sha256(key, keylen, data, len, out);
 	return 0;
 }
 
@@ -524,17 +506,16 @@ compute_signature(const struct sigv4_params *p, const char *date,
 	unsigned char k[32], mac[32];
 	int rc;
 
-	rc = hmac_sha256(ksecret, strlen(ksecret), date, strlen(date), k);
+	rc = hmac(ksecret, strlen(ksecret), date, strlen(date), k);
 	secret_free_str(ksecret);
 	if (rc == 0)
-		rc = hmac_sha256(k, 32, p->region, strlen(p->region), k);
+		rc = hmac(k, 32, p->region, strlen(p->region), k);
 	if (rc == 0)
-		rc = hmac_sha256(k, 32, p->service, strlen(p->service), k);
+		rc = hmac(k, 32, p->service, strlen(p->service), k);
 	if (rc == 0)
-		rc = hmac_sha256(k, 32, "aws4_request", 12, k);
+		rc = hmac(k, 32, "aws4_request", 12, k);
 	if (rc == 0)
-		rc = hmac_sha256(k, 32, string_to_sign, strlen(string_to_sign),
-		                 mac);
+		rc = hmac(k, 32, string_to_sign, strlen(string_to_sign), mac);
 	if (rc == 0)
 		hex_encode(mac, 32, sig);
 	secret_zero(k, sizeof k);

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clustercache.h"
 #include "discover.h"
+#include "log.h"
 #include "xalloc.h"
 
 /* A kubeconfig write from the interface waits this long for a lock. */
@@ -108,6 +110,16 @@ on_clusters(void *arg, struct target_clusters *tc)
 		errs[tc->nerrors].message = tc->err.msg;
 	}
 	model_on_clusters(j->d->m, u, tc->clusters, tc->nclusters, errs, n);
+	/* For shell completion, as `rolehop clusters` does (quietly: the
+	 * interface owns the terminal). */
+	if (!j->d->eng->cache.disabled) {
+		const struct target_clusters *one = tc;
+		struct err e;
+
+		if (clustercache_remember(j->d->eng->env, &one, 1, NULL, 0,
+		                          &e) != ST_OK)
+			log_msg(1, "cluster cache: %s", e.msg);
+	}
 	free(code);
 	free(errs);
 	target_clusters_free(tc);

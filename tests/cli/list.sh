@@ -80,4 +80,12 @@ t_assert_eq 0 "$T_RC" "list with IRSA"
 t_assert_eq '{"name": "ambient", "source": "ambient", "kind": "web-identity"}' \
     "$(t_json '{"name": d["targets"][-1]["name"], "source": d["targets"][-1]["source"], "kind": d["targets"][-1]["chain"][0]["kind"]}' "$T_OUT")" \
     "ambient target"
+# No network, so libcurl (and its ~30 libraries) is never loaded: it is
+# dlopen()ed on the first request (src/curlload.c). glibc's loader says
+# what it opens under LD_DEBUG=files.
+t_run env LD_DEBUG=files "$ROLEHOP" list
+t_assert_eq 0 "$T_RC" "list under LD_DEBUG"
+if grep -q 'file=' "$T_ERR"; then
+    t_assert_file_not_contains "$T_ERR" "libcurl" "list does not load libcurl"
+fi
 exit 0

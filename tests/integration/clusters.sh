@@ -68,6 +68,13 @@ t_assert_contains "$(sed -n 3p "$T_OUT")" \
     "target-env  222222222222  us-east-1  dev-main   1.31     ACTIVE  https://" \
     "text: a row"
 
+# --- The cluster cache for shell completion: --no-cache runs leave it
+# alone; a listing writes the names of the regions it asked.
+cc=$XDG_CACHE_HOME/rolehop/clusters
+t_assert_eq "$(printf 'target-env\tus-east-1\tdev-batch\ntarget-env\tus-east-1\tdev-main')" \
+    "$(cat "$cc")" "cluster cache: us-east-1 only (the first run had --no-cache)"
+t_assert_eq 600 "$(stat -c %a "$cc")" "cluster cache: mode 0600"
+
 # --- Pagination: all 105 of stg's clusters, as the AWS CLI lists them.
 t_run "$ROLEHOP" clusters stg --region us-east-1 --json
 t_assert_eq 0 "$T_RC" "stg: exit status"
@@ -90,6 +97,8 @@ t_assert_eq 2 "$(t_json '[len(t["clusters"]) for t in d["targets"]][1]' "$T_OUT"
 t_assert_eq 105 "$(t_json '[len(t["clusters"]) for t in d["targets"]][2]' "$T_OUT")" \
     "--all: stg"
 
+t_assert_eq 107 "$(wc -l <"$cc" | tr -d ' ')" "cluster cache: --all adds stg's 105"
+t_assert_contains "$(cat "$cc")" "$(printf 'stg\tus-east-1\tc104')" "cluster cache: stg"
 t_run "$ROLEHOP" clusters --all target-env
 t_assert_eq 2 "$T_RC" "--all with a target: usage error"
 t_run "$ROLEHOP" clusters
@@ -138,6 +147,14 @@ t_assert_file_contains "$T_ERR" \
     "rolehop: target-env: eu-west-1: AccessDeniedException: User is not authorized" \
     "faults: the region error on stderr"
 t_assert_file_contains "$T_ERR" "rolehop: stg: hop 2" "faults: the hop error on stderr"
+
+# The cache keeps what a failing region or target knew, and replaces what
+# a listed region has now.
+printf 'target-env\teu-west-1\told-eu\ntarget-env\tus-east-1\tstale\nstg\tus-east-1\tc000\n' >"$cc"
+t_run "$ROLEHOP" clusters target-env stg --region us-east-1 --region eu-west-1
+t_assert_eq 1 "$T_RC" "faults, cached: exit status 1"
+t_assert_eq "$(printf 'stg\tus-east-1\tc000\ntarget-env\teu-west-1\told-eu\ntarget-env\tus-east-1\tweb')" \
+    "$(cat "$cc")" "cluster cache: failures keep old names, successes replace them"
 
 # --- A server whose nextToken never advances: reported, not looped on.
 fake_start '[

@@ -153,6 +153,13 @@ t_run "$ROLEHOP" token target-env --cluster dev-main --region us-east-1
 t_assert_eq 0 "$T_RC" "warm token: exit status"
 t_assert_eq "$cold" "$(fake_count)" "warm token: no network request"
 t_assert_contains "$(t_json 'd["status"]["token"]' "$T_OUT")" "k8s-aws-v1." "warm token"
+# ... and libcurl is not even loaded (src/curlload.c: on the first request).
+t_run env LD_DEBUG=files "$ROLEHOP" token target-env --cluster dev-main \
+    --region us-east-1
+t_assert_eq 0 "$T_RC" "warm token under LD_DEBUG"
+if grep -q 'file=' "$T_ERR"; then
+    t_assert_file_not_contains "$T_ERR" "libcurl" "warm token: libcurl not loaded"
+fi
 
 # MFA: never prompts (stdin is no terminal anyway); says what to do.
 t_run "$ROLEHOP" token mfa-role --cluster c --region us-east-1

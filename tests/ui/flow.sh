@@ -35,6 +35,9 @@ ui_wait_for "rolehop  4 targets" 30
 ui_wait_for "arn:aws:sts::222222222222:assumed-role/dev-admin/xactarget" 30
 ui_wait_for "dev-main"
 ui_wait_for "dev-eu"
+# The interface's discovery fills the cluster cache of shell completion.
+t_wait_for 'grep -q "^dev	eu-west-1	dev-eu\$" "$T_DIR"/rolehop-demo*/cache/rolehop/clusters' 10 ||
+    t_fail "the interface did not record dev's clusters in the cluster cache"
 t_assert_eq " ▶ dev     222222222222  us-east-1  web-identity  ready           MM:SS" \
     "$(ui_masked | sed -n 3p)" "dev is selected and ready"
 

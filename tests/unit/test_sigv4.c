@@ -10,6 +10,9 @@
  * does not exist; the program exits 77 when no test ran at all (e.g. a
  * filter given as argv[1] matched only the skipped suite test).
  *
+ * test_sha256 checks the built-in SHA-256 and HMAC-SHA256 against the
+ * FIPS 180-4 examples and RFC 4231 cases 1, 2 and 6.
+ *
  * The other cases are the known-answer vectors of 1.9 and 4.2, and our own
  * vectors for the query, path and header rules and for malformed input.
  */
@@ -31,6 +34,7 @@
 
 #include "b64.h"
 #include "buf.h"
+#include "sha256.h"
 #include "sigv4.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -411,6 +415,72 @@ run_case(const char *dir, const char *name)
 
 /* Every case directory of the suite (NOTICE.md and other files are not
  * cases); each failing case is reported by name. */
+static void
+hex32(const unsigned char md[SHA256_LEN], char out[65])
+{
+	static const char h[] = "0123456789abcdef";
+
+	for (int i = 0; i < SHA256_LEN; i++) {
+		out[2 * i] = h[md[i] >> 4];
+		out[2 * i + 1] = h[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+static void
+test_sha256(void **state)
+{
+	unsigned char md[SHA256_LEN], key[131];
+	char hex[65], chunk[997];
+	struct sha256 s;
+	size_t left = 1000000;
+
+	(void)state;
+	sha256("", 0, md);
+	hex32(md, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b"
+	                         "934ca495991b7852b855");
+	sha256("abc", 3, md);
+	hex32(md, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a39617"
+	                         "7a9cb410ff61f20015ad");
+	sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56,
+	       md);
+	hex32(md, hex);
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff"
+	                         "2167f6ecedd419db06c1");
+	/* A million 'a' in uneven pieces: every block boundary case. */
+	memset(chunk, 'a', sizeof chunk);
+	sha256_init(&s);
+	while (left) {
+		size_t n = left < sizeof chunk ? left : sizeof chunk;
+
+		sha256_update(&s, chunk, n);
+		left -= n;
+	}
+	sha256_final(&s, md);
+	hex32(md, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497"
+	                         "200e046d39ccc7112cd0");
+
+	memset(key, 0x0b, 20);
+	hmac_sha256(key, 20, "Hi There", 8, md);
+	hex32(md, hex);
+	assert_string_equal(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c983"
+	                         "3da726e9376c2e32cff7");
+	hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, md);
+	hex32(md, hex);
+	assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d27"
+	                         "39839dec58b964ec3843");
+	memset(key, 0xaa, sizeof key);
+	hmac_sha256(key, sizeof key,
+	            "Test Using Larger Than Block-Size Key - Hash Key First",
+	            54, md);
+	hex32(md, hex);
+	assert_string_equal(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728"
+	                         "c5140546040f0ee37f54");
+}
+
 static void
 test_official_suite(void **state)
 {
@@ -1196,6 +1266,7 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_sha256),
 	    cmocka_unit_test(test_official_suite),
 	    cmocka_unit_test(test_kat_sts_post),
 	    cmocka_unit_test(test_kat_eks_get_token),
