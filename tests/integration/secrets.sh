@@ -134,7 +134,7 @@ for line in open(creds_file):
     k, _, v = line.partition("=")
     if k.strip() == "aws_secret_access_key":
         add(v, "static secret key")
-for path in glob.glob(os.path.join(cache, "*")):
+for path in glob.glob(os.path.join(cache, "*.json")):
     if os.path.isfile(path):
         d = json.load(open(path))
         add(d.get("SecretAccessKey"), "cached SecretAccessKey")
@@ -201,18 +201,20 @@ scan "output" "$@"
 # What the children were given (without --static).
 scan "child files" "$OUT"/child/*
 # Every file rolehop wrote outside the credential cache: the kubeconfig,
-# its lock and backups, anything under HOME, XDG_* and XDG_RUNTIME_DIR.
+# its lock and backups, the cluster cache, anything under HOME, XDG_* and
+# XDG_RUNTIME_DIR.
 find "$HOME" "$XDG_RUNTIME_DIR" "$TMPDIR" "$T_DIR/kube" -type f \
-    ! -path "$CACHE/*" >"$T_DIR/written"
+    ! -path "$CACHE/*.json" >"$T_DIR/written"
 [ -s "$T_DIR/written" ] || t_fail "found no file rolehop wrote"
 grep -q "$KC" "$T_DIR/written" || t_fail "the kubeconfig was not found"
+grep -q "$CACHE/clusters" "$T_DIR/written" || t_fail "the cluster cache was not found"
 # shellcheck disable=SC2046
 scan "written files" $(cat "$T_DIR/written")
 # The credential cache holds short-lived STS credentials only.
 python3 - "$T_DIR/secrets" "$CACHE" <<'EOF' >"$T_DIR/scan.txt"
 import glob, json, os, sys
 secrets = json.load(open(sys.argv[1]))
-for path in glob.glob(os.path.join(sys.argv[2], "*")):
+for path in glob.glob(os.path.join(sys.argv[2], "*.json")):
     data = open(path, "rb").read()
     for value, kind in secrets.items():
         if kind.startswith(("web identity", "static", "EKS")) and value.encode() in data:
