@@ -14,8 +14,8 @@
 #include "kubeconfig.h"
 
 static const char *const args_plain[] = {"token", "dev", "--cluster", "demo"};
-static const char *const args_odd[] = {"token", "it's \"odd\"", "--cluster",
-                                       "a: b\n- c", "#x", "$(id)"};
+static const char *const args_odd[] = {"token",     "it's \"odd\"", "--cluster",
+                                       "a: b\n- c", "#x",           "$(id)"};
 static const char *const env_plain[] = {"ROLEHOP_CONFIG=/etc/rolehop.yaml"};
 static const char *const env_odd[] = {"A=", "B=x: y", "C=&anchor *alias"};
 

@@ -26,8 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		for (size_t i = 0; i < cfg.ntargets; i++)
-			if (rhconfig_target(&cfg, cfg.targets[i].name) ==
-			    NULL)
+			if (rhconfig_target(&cfg, cfg.targets[i].name) == NULL)
 				abort();
 	}
 	rhconfig_free(&cfg);
