@@ -1,6 +1,7 @@
 /*
  * fuzz_eks - the EKS JSON answers: ListClusters pages, DescribeCluster,
- * and the error JSON with its x-amzn-ErrorType header.
+ * the error JSON with its x-amzn-ErrorType header, and the
+ * KUBERNETES_EXEC_INFO JSON kubectl hands to `rolehop token`.
  *
  * For the error parser the first line of the input (up to 256 bytes) is
  * also tried as the x-amzn-ErrorType value, the rest as the body.
@@ -52,6 +53,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		eks_cluster_copy(&copy, &cl);
 		eks_cluster_done(&copy);
 		eks_cluster_done(&cl);
+	}
+
+	{
+		char *info = fuzz_strndup(data, size);
+		const char *warning = NULL;
+
+		if (eks_exec_api_version(info, &warning) == NULL)
+			abort();
+		free(info);
 	}
 
 	(void)awsreq_json_error(NULL, body, size, code, sizeof code, msg,
