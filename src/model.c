@@ -311,10 +311,8 @@ request(struct model *m, enum ui_request_kind kind, time_t now)
 {
 	struct ui_target *u = model_selected(m);
 	struct ui_request r = {kind, 0, -1};
-	static const char *const verbs[] = {"", "open a shell",
-	                                    "write a "
-	                                    "kubeconfig",
-	                                    "print its env"};
+	static const char *const verbs[] = {
+	    "", "open a shell", "write a kubeconfig", "print its env"};
 
 	if (u == NULL)
 		return REACT_NONE;

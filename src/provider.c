@@ -146,6 +146,7 @@ provider_jwt_summary(const char *token, time_t now)
 	cJSON *claims, *aud, *exp;
 	struct buf out;
 	const char *sub;
+	time_t t;
 
 	if (dot1 == NULL || (dot2 = strchr(dot1 + 1, '.')) == NULL)
 		return NULL;
@@ -179,9 +180,9 @@ provider_jwt_summary(const char *token, time_t now)
 		}
 	}
 	exp = cJSON_GetObjectItemCaseSensitive(claims, "exp");
-	if (cJSON_IsNumber(exp)) {
+	if (cJSON_IsNumber(exp) &&
+	    timefmt_from_number(exp->valuedouble, &t) == 0) {
 		char iso[TIMEFMT_ISO_LEN];
-		time_t t = (time_t)exp->valuedouble;
 
 		timefmt_iso(t, iso);
 		buf_printf(&out, ", exp %s%s", iso,
@@ -303,8 +304,13 @@ parse_creds_json(const char *json, size_t len, const char *what,
 		const cJSON *n =
 		    cJSON_GetObjectItemCaseSensitive(root, "Expiration");
 
-		if (cJSON_IsNumber(n))
-			c->expiration = (time_t)n->valuedouble;
+		if (cJSON_IsNumber(n) &&
+		    timefmt_from_number(n->valuedouble, &c->expiration) != 0) {
+			st = err_set(e, ST_PARSE,
+			             "%s: Expiration %g is not a time", what,
+			             n->valuedouble);
+			goto out;
+		}
 	} else if (timefmt_parse_any(exp, &c->expiration) != 0) {
 		st = err_set(e, ST_PARSE, "%s: Expiration '%s' is not a time",
 		             what, exp);

@@ -117,7 +117,15 @@ timefmt_parse_epoch(const char *s, time_t *out)
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || *end != '\0' || !isfinite(v) || v < 0 || v > 1e12)
+	if (errno || *end != '\0')
+		return -1;
+	return timefmt_from_number(v, out);
+}
+
+int
+timefmt_from_number(double v, time_t *out)
+{
+	if (!isfinite(v) || v < 0 || v > 1e12)
 		return -1;
 	*out = (time_t)llround(v);
 	return 0;
@@ -168,8 +176,11 @@ timefmt_iso(time_t t, char out[TIMEFMT_ISO_LEN])
 {
 	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(out, TIMEFMT_ISO_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* Past year 9999 the text does not fit and strftime() leaves out
+	 * undefined; say so rather than print garbage. */
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, TIMEFMT_ISO_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, TIMEFMT_ISO_LEN, "(out of range)");
 }
 
 void
@@ -177,8 +188,9 @@ timefmt_amz(time_t t, char out[TIMEFMT_AMZ_LEN])
 {
 	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(out, TIMEFMT_AMZ_LEN, "%Y%m%dT%H%M%SZ", &tm);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, TIMEFMT_AMZ_LEN, "%Y%m%dT%H%M%SZ", &tm) == 0)
+		snprintf(out, TIMEFMT_AMZ_LEN, "(out of range)");
 }
 
 void

@@ -21,6 +21,10 @@
 int timefmt_parse_iso8601(const char *s, time_t *out);
 /* 0 on success, -1 when s is not a finite non-negative number. */
 int timefmt_parse_epoch(const char *s, time_t *out);
+/* The same range check for a number already parsed (a JSON number):
+ * 0 and *out rounded when v is finite and within 0..1e12, else -1 (a
+ * cast of an out-of-range double to time_t is undefined). */
+int timefmt_from_number(double v, time_t *out);
 /* Either of the two above. */
 int timefmt_parse_any(const char *s, time_t *out);
 /* HTTP Date header (RFC 7231 IMF-fixdate). */

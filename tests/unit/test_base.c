@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -442,6 +443,25 @@ test_time_format(void **state)
 	assert_string_equal(amz, "20240309T120000Z");
 	assert_int_equal(strlen(iso), TIMEFMT_ISO_LEN - 1);
 	assert_int_equal(strlen(amz), TIMEFMT_AMZ_LEN - 1);
+
+	/* Past year 9999 (found by fuzz_jwt): no garbage, a marker. */
+	timefmt_iso((time_t)253402300800, iso);
+	assert_string_equal(iso, "(out of range)");
+	timefmt_amz((time_t)253402300800, amz);
+	assert_int_equal(amz[TIMEFMT_AMZ_LEN - 1], '\0');
+
+	/* JSON numbers: out of range is refused, not cast (UB). */
+	{
+		time_t t = 7;
+
+		assert_int_equal(timefmt_from_number(1e300, &t), -1);
+		assert_int_equal(timefmt_from_number(-1, &t), -1);
+		assert_int_equal(timefmt_from_number(INFINITY, &t), -1);
+		assert_int_equal(timefmt_from_number(NAN, &t), -1);
+		assert_int_equal(t, 7);
+		assert_int_equal(timefmt_from_number(1700000000.6, &t), 0);
+		assert_int_equal(t, 1700000001);
+	}
 
 	/* Round trip through the parser. */
 	{

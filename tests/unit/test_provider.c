@@ -399,6 +399,27 @@ test_jwt_summary_aud_array(void **state)
 	free(jwt);
 }
 
+/* Found by fuzz_jwt: an exp past what time_t holds was cast (UB), and
+ * one past year 9999 printed an undefined buffer. */
+static void
+test_jwt_summary_huge_exp(void **state)
+{
+	char *huge = make_jwt("{\"sub\":\"a\",\"exp\":2.35e87}");
+	char *far = make_jwt("{\"sub\":\"a\",\"exp\":5e11}");
+	char *s;
+
+	s = provider_jwt_summary(huge, T_NOON);
+	assert_non_null(s);
+	assert_string_equal(s, "sub a");
+	free(s);
+	s = provider_jwt_summary(far, T_NOON);
+	assert_non_null(s);
+	assert_string_equal(s, "sub a, exp (out of range)");
+	free(s);
+	free(huge);
+	free(far);
+}
+
 static void
 test_jwt_summary_not_jwt(void **state)
 {
@@ -951,6 +972,28 @@ test_container_json(void **state)
 	assert_null(strstr(e.msg, SECRET));
 	assert_int_equal(provider_parse_container_json("Forbidden", 9, &c, &e),
 	                 ST_PARSE);
+
+	/* Found by fuzz_container: a numeric Expiration out of time_t's
+	 * range was cast (UB); it is refused like a bad string. */
+	{
+		const char *huge = "{\"AccessKeyId\":\"" AKID
+		                   "\",\"SecretAccessKey\":\"" SECRET
+		                   "\",\"Expiration\":1e999}";
+		const char *epoch = "{\"AccessKeyId\":\"" AKID
+		                    "\",\"SecretAccessKey\":\"" SECRET
+		                    "\",\"Expiration\":1700000000}";
+
+		assert_int_equal(
+		    provider_parse_container_json(huge, strlen(huge), &c, &e),
+		    ST_PARSE);
+		assert_non_null(strstr(e.msg, "Expiration"));
+		assert_null(c.access_key_id);
+		assert_int_equal(
+		    provider_parse_container_json(epoch, strlen(epoch), &c, &e),
+		    ST_OK);
+		assert_int_equal(c.expiration, (time_t)1700000000);
+		creds_done(&c);
+	}
 }
 
 /* ---- IMDS ---- */
@@ -1014,6 +1057,7 @@ main(void)
 	    TMP_TEST(test_token_file_secret_not_in_errors),
 	    cmocka_unit_test(test_jwt_summary),
 	    cmocka_unit_test(test_jwt_summary_aud_array),
+	    cmocka_unit_test(test_jwt_summary_huge_exp),
 	    cmocka_unit_test(test_jwt_summary_not_jwt),
 	    cmocka_unit_test(test_split_command),
 	    cmocka_unit_test(test_split_command_unbalanced),
