@@ -62,7 +62,7 @@
 	"Options:\n"                                                           \
 	"  -c, --config FILE   rolehop config (default "                       \
 	"$XDG_CONFIG_HOME/rolehop/config.yaml)\n"                              \
-	"      --no-cache      neither read nor write the credential cache\n"  \
+	"      --no-cache      neither read nor write the caches\n"            \
 	"      --timeout SECS  the most one request may take (default 10)\n"   \
 	"  -y, --yes           no question for confirm: true targets\n"        \
 	"  -v, --verbose       diagnostics on stderr (secrets redacted)\n"     \
