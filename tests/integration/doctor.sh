@@ -154,16 +154,6 @@ OK_GCI='{"match": {"action": "GetCallerIdentity"},
          "reply": "get_caller_identity"}'
 PROBE='{"match": {"method": "GET"}, "status": 404, "body": "probe"}'
 
-use_fake() {
-    uf_rules=
-    for uf_r in "$@"; do
-        uf_rules=${uf_rules:+$uf_rules, }$uf_r
-    done
-    fake_start "[$uf_rules]"
-    AWS_ENDPOINT_URL=$FAKE_URL
-    export AWS_ENDPOINT_URL
-}
-
 use_fake "$PROBE" "$OK_WI" "$OK_AR" "$OK_GCI"
 doctor_json target-env
 t_assert_eq 0 "$T_RC" "fake baseline: healthy"

@@ -25,16 +25,6 @@ OK_DESCRIBE='{"match": {"method": "GET", "path": "/clusters/web"},
             "certificateAuthority": {"data": "Zm9v"},
             "createdAt": 1767323045}}}'
 
-use_fake() {
-    uf_rules=
-    for uf_r in "$@"; do
-        uf_rules=${uf_rules:+$uf_rules, }$uf_r
-    done
-    fake_start "[$uf_rules]"
-    AWS_ENDPOINT_URL=$FAKE_URL
-    export AWS_ENDPOINT_URL
-}
-
 # no_crash WHAT: the last run ended on its own with a status rolehop gives.
 no_crash() {
     [ "$T_RC" -le 2 ] || t_fail "$1: exit status $T_RC (crash, hang or sanitizer)"

@@ -66,6 +66,9 @@
 #                    $FAKE_LIFETIME seconds (default 300) or when this test
 #                    shell is gone. Several may run at once; the variables
 #                    describe the last one started.
+#   use_fake RULE... a fresh fake answering with these rules (JSON objects,
+#                    joined into one script) and rolehop pointed at it
+#                    (AWS_ENDPOINT_URL=$FAKE_URL, exported).
 #   fake_log EXPR    t_jsonl EXPR "$FAKE_LOG": d is the list of requests seen,
 #                    e.g. fake_log 'd[0]["form"]["DurationSeconds"]'.
 #   fake_count [ACTION]  number of requests logged (with that STS Action).
@@ -293,6 +296,16 @@ fake_start() {
     fi
     FAKE_URL=http://127.0.0.1:$t__port
     export FAKE_URL FAKE_LOG
+}
+
+use_fake() {
+    uf_rules=
+    for uf_r in "$@"; do
+        uf_rules=${uf_rules:+$uf_rules, }$uf_r
+    done
+    fake_start "[$uf_rules]"
+    AWS_ENDPOINT_URL=$FAKE_URL
+    export AWS_ENDPOINT_URL
 }
 
 fake_log() {

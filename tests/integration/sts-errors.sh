@@ -18,18 +18,6 @@ OK_AR='{"match": {"action": "AssumeRole"}, "reply": "assume_role"}'
 OK_GCI='{"match": {"action": "GetCallerIdentity"},
          "reply": "get_caller_identity"}'
 
-# use_fake RULE...: a fresh fake answering with these rules (JSON objects),
-# and rolehop pointed at it.
-use_fake() {
-    uf_rules=
-    for uf_r in "$@"; do
-        uf_rules=${uf_rules:+$uf_rules, }$uf_r
-    done
-    fake_start "[$uf_rules]"
-    AWS_ENDPOINT_URL=$FAKE_URL
-    export AWS_ENDPOINT_URL
-}
-
 # sent ACTION FIELD INDEX: form field FIELD of the INDEXth request (Python
 # index: 0, 1, -1) for ACTION, as the fake logged it.
 sent() {
