@@ -12,6 +12,7 @@
 
 #include "b64.h"
 #include "buf.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 #define JWT_STS_AUD "sts.amazonaws.com"
@@ -74,11 +75,9 @@ jwt_claims_parse(const char *token, size_t len, struct jwt_claims *out,
 		}
 	}
 	exp = cJSON_GetObjectItemCaseSensitive(root, "exp");
-	if (cJSON_IsNumber(exp) && exp->valuedouble >= 0 &&
-	    exp->valuedouble < 1e15) {
+	if (cJSON_IsNumber(exp) &&
+	    timefmt_from_number(exp->valuedouble, &out->exp) == 0)
 		out->has_exp = true;
-		out->exp = (time_t)exp->valuedouble;
-	}
 	cJSON_Delete(root);
 	return ST_OK;
 }

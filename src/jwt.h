@@ -24,7 +24,7 @@ struct jwt_claims {
 	char *sub;
 	char **aud; /* naud strings */
 	size_t naud;
-	bool has_exp;
+	bool has_exp; /* exp present and in timefmt_from_number()'s range */
 	time_t exp;
 };
 

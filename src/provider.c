@@ -21,9 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "b64.h"
 #include "buf.h"
 #include "jsonutil.h"
+#include "jwt.h"
 #include "spawn.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -140,55 +140,28 @@ provider_read_token_file(const char *path, char **token, struct err *e)
 char *
 provider_jwt_summary(const char *token, time_t now)
 {
-	const char *dot1 = strchr(token, '.'), *dot2;
-	char *payload;
-	size_t len;
-	cJSON *claims, *aud, *exp;
+	struct jwt_claims c;
+	struct err e;
 	struct buf out;
-	const char *sub;
-	time_t t;
 
-	if (dot1 == NULL || (dot2 = strchr(dot1 + 1, '.')) == NULL)
+	if (jwt_claims_parse(token, strlen(token), &c, &e) != ST_OK)
 		return NULL;
-	payload = b64_decode(dot1 + 1, (size_t)(dot2 - dot1 - 1), &len);
-	if (payload == NULL)
-		return NULL;
-	claims = cJSON_ParseWithLength(payload, len);
-	secret_free(payload, len);
-	if (!cJSON_IsObject(claims)) {
-		cJSON_Delete(claims);
-		return NULL;
-	}
 	buf_init(&out, 4096);
-	sub = jsonutil_str(claims, "sub");
-	buf_printf(&out, "sub %s", sub ? sub : "(none)");
-	aud = cJSON_GetObjectItemCaseSensitive(claims, "aud");
-	if (cJSON_IsString(aud)) {
-		buf_printf(&out, ", aud %s", aud->valuestring);
-	} else if (cJSON_IsArray(aud)) {
-		const cJSON *a;
-		int first = 1;
+	buf_printf(&out, "sub %s", c.sub ? c.sub : "(none)");
+	if (c.naud > 0) {
+		char *aud = jwt_claims_aud_list(&c);
 
-		buf_appends(&out, ", aud ");
-		cJSON_ArrayForEach(a, aud)
-		{
-			if (cJSON_IsString(a)) {
-				buf_printf(&out, "%s%s", first ? "" : ",",
-				           a->valuestring);
-				first = 0;
-			}
-		}
+		buf_printf(&out, ", aud %s", aud);
+		free(aud);
 	}
-	exp = cJSON_GetObjectItemCaseSensitive(claims, "exp");
-	if (cJSON_IsNumber(exp) &&
-	    timefmt_from_number(exp->valuedouble, &t) == 0) {
+	if (c.has_exp) {
 		char iso[TIMEFMT_ISO_LEN];
 
-		timefmt_iso(t, iso);
+		timefmt_iso(c.exp, iso);
 		buf_printf(&out, ", exp %s%s", iso,
-		           t <= now ? " (expired)" : "");
+		           c.exp <= now ? " (expired)" : "");
 	}
-	cJSON_Delete(claims);
+	jwt_claims_free(&c);
 	return buf_take(&out);
 }
 

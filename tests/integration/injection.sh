@@ -84,7 +84,7 @@ no_marker() {
 check() {
     name=$1 role=$2 session=$3 ini=${4:-ini}
     arn=arn:aws:sts::222222222222:assumed-role/$role/$session
-    what=$(printf '%s' "$role")
+    what=$role
 
     t_run "$ROLEHOP" whoami "$name" --json
     t_assert_eq 0 "$T_RC" "$what: whoami"

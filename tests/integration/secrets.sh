@@ -29,9 +29,10 @@ mkdir -p "$OUT" || t_error "cannot create $OUT"
 KC=$T_DIR/kube/config
 n=0
 
-# run NAME ARGS...: rolehop ARGS at the three verbosities; stdout and
-# stderr kept as $OUT/NAME.vK.{out,err}. A command may fail (a hop of the
-# static root has no IAM user in moto); only what it prints matters here.
+# run NAME ARGS...: rolehop ARGS at the three verbosities, stdin from
+# $RUN_STDIN (default /dev/null); stdout and stderr kept as
+# $OUT/NAME.vK.{out,err}. A command may fail (a hop of the static root has
+# no IAM user in moto); only what it prints matters here.
 run() {
     name=$1
     shift
@@ -43,7 +44,7 @@ run() {
         esac
         # shellcheck disable=SC2086
         "$ROLEHOP" $flags "$@" >"$OUT/$name.v$v.out" 2>"$OUT/$name.v$v.err" \
-            </dev/null
+            <"${RUN_STDIN:-/dev/null}"
         n=$((n + 1))
     done
 }
@@ -81,15 +82,7 @@ SHELL=/bin/sh
 export SHELL
 printf '%s\n' "$CHILD_COPY" | sed "s|\\\$1|$OUT/child|" >"$T_DIR/child.sh"
 printf '. %s\nexit\n' "$T_DIR/child.sh" >"$T_DIR/shell-input"
-for v in 0 1 2; do
-    flags=
-    [ "$v" = 1 ] && flags=-v
-    [ "$v" = 2 ] && flags=-vv
-    # shellcheck disable=SC2086
-    "$ROLEHOP" $flags shell target-env --cluster dev-main \
-        <"$T_DIR/shell-input" >"$OUT/shell.v$v.out" 2>"$OUT/shell.v$v.err"
-    n=$((n + 1))
-done
+RUN_STDIN=$T_DIR/shell-input run shell shell target-env --cluster dev-main
 # The one place plain keys go to a child: exec --static. Kept apart.
 mkdir -p "$T_DIR/static-child"
 "$ROLEHOP" exec target-env --static -- sh -c 'env >"$1/env"' sh \
