@@ -225,6 +225,13 @@ t_assert_file_contains() {
     t_assert_contains "$(cat "$1")" "$2" "$3"
 }
 
+# Like t_assert_file_contains with an extended regular expression, for
+# figures that may round either way (a skew measured across a second tick).
+t_assert_file_matches() {
+    [ -f "$1" ] || t_fail "$3: no file $1"
+    grep -Eq -- "$2" "$1" || t_fail "$3: /$2/ not found in [$(cat "$1")]"
+}
+
 t_assert_file_not_contains() {
     [ -f "$1" ] || t_fail "$3: no file $1"
     t_assert_not_contains "$(cat "$1")" "$2" "$3"
