@@ -36,6 +36,13 @@ struct awsjob {
 	void *arg;
 };
 
+/* A call waiting for a slot. */
+struct aws_deferred {
+	struct aws_deferred *next;
+	aws_start_fn *start;
+	void *arg;
+};
+
 static void job_send(struct awsjob *, long delay_ms);
 
 void
@@ -43,8 +50,77 @@ awsctx_init(struct awsctx *ctx, struct http *http)
 {
 	memset(ctx, 0, sizeof *ctx);
 	ctx->http = http;
+	ctx->max_inflight = http_max_parallel(http);
 	retry_quota_init(&ctx->quota);
 	ctx->rand_state = (unsigned)time(NULL) ^ (unsigned)(size_t)ctx;
+}
+
+void
+awsctx_done(struct awsctx *ctx)
+{
+	while (ctx->deferred) {
+		struct aws_deferred *d = ctx->deferred;
+
+		ctx->deferred = d->next;
+		free(d);
+	}
+	ctx->deferred_tail = NULL;
+}
+
+/* Start deferred calls while slots are free (all of them when
+ * cancelling). A start function may finish its call at once, whose
+ * callback may defer more: the loop picks those up instead of nesting. */
+static void
+start_deferred(struct awsctx *ctx)
+{
+	if (ctx->starting)
+		return;
+	ctx->starting = 1;
+	while (ctx->deferred &&
+	       (ctx->cancelling || ctx->inflight < ctx->max_inflight)) {
+		struct aws_deferred *d = ctx->deferred;
+
+		ctx->deferred = d->next;
+		if (ctx->deferred == NULL)
+			ctx->deferred_tail = NULL;
+		d->start(d->arg);
+		free(d);
+	}
+	ctx->starting = 0;
+}
+
+void
+awsreq_defer(struct awsctx *ctx, aws_start_fn *start, void *arg)
+{
+	struct aws_deferred *d = xcalloc(1, sizeof *d);
+
+	d->start = start;
+	d->arg = arg;
+	if (ctx->deferred_tail)
+		ctx->deferred_tail->next = d;
+	else
+		ctx->deferred = d;
+	ctx->deferred_tail = d;
+	start_deferred(ctx);
+}
+
+size_t
+awsreq_deferred(const struct awsctx *ctx)
+{
+	size_t n = 0;
+
+	for (const struct aws_deferred *d = ctx->deferred; d; d = d->next)
+		n++;
+	return n;
+}
+
+void
+awsreq_cancel_all(struct awsctx *ctx)
+{
+	ctx->cancelling = 1;
+	start_deferred(ctx);
+	http_cancel_all(ctx->http);
+	ctx->cancelling = 0;
 }
 
 static void
@@ -184,9 +260,13 @@ correct_clock(struct awsjob *j, const struct http_resp *r, const char *code,
 static void
 finish(struct awsjob *j, struct aws_result *res)
 {
+	struct awsctx *ctx = j->ctx;
+
 	res->attempts = j->attempt;
+	ctx->inflight--;
 	j->done(j->arg, res);
 	job_free(j);
+	start_deferred(ctx);
 }
 
 static void
@@ -380,5 +460,13 @@ awsreq_submit(struct awsctx *ctx, const struct aws_call *c, aws_done_fn *done,
 	j->attempt = 1;
 	j->done = done;
 	j->arg = arg;
+	ctx->inflight++;
+	if (ctx->cancelling) {
+		struct aws_result res = {.status = ST_RUNTIME};
+
+		err_set(&res.err, ST_RUNTIME, "%s: cancelled", j->what);
+		finish(j, &res);
+		return;
+	}
 	job_send(j, 0);
 }

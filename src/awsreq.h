@@ -7,6 +7,13 @@
  * STS XML <Error> (query protocol) or from x-amzn-ErrorType and the JSON
  * body (rest-json, EKS). The final result reaches the callback once.
  *
+ * Bulk work (a DescribeCluster for every cluster of 200 targets) is
+ * deferred: awsreq_defer() keeps only a function and its argument, and
+ * calls it to submit the call once fewer than max_inflight calls are out.
+ * A thousand waiting calls then cost a few bytes each rather than a signed
+ * request each, and calls submitted directly (an assume the operator asked
+ * for) go ahead of the deferred ones.
+ *
  * Ownership: awsreq_submit() copies the call (the body and credentials are
  * zeroed when the call ends). The result passed to the callback is
  * borrowed and valid only during the call.
@@ -23,11 +30,22 @@
 #include "http.h"
 #include "retry.h"
 
+/* Starts a deferred call: submits it with awsreq_submit(), or reports its
+ * failure to its own caller. */
+typedef void aws_start_fn(void *arg);
+
+struct aws_deferred;
+
 struct awsctx {
 	struct http *http;
 	struct retry_quota quota;
 	long skew_seconds; /* server time minus local time */
 	unsigned rand_state;
+	size_t inflight;     /* calls submitted and not yet finished */
+	size_t max_inflight; /* deferred calls start only below this */
+	struct aws_deferred *deferred, *deferred_tail; /* FIFO */
+	int starting;   /* inside start_deferred(): no nesting */
+	int cancelling; /* awsreq_cancel_all(): calls end at once */
 };
 
 enum aws_protocol {
@@ -59,8 +77,18 @@ struct aws_result {
 typedef void aws_done_fn(void *arg, const struct aws_result *);
 
 void awsctx_init(struct awsctx *, struct http *);
+/* Forget deferred calls without starting them (nothing is called back). */
+void awsctx_done(struct awsctx *);
 void awsreq_submit(struct awsctx *, const struct aws_call *, aws_done_fn *,
                    void *arg);
+/* Call start(arg) when a slot is free: now, or when an earlier call ends.
+ * Deferred calls start in the order they were deferred. */
+void awsreq_defer(struct awsctx *, aws_start_fn *start, void *arg);
+/* Calls waiting to start. */
+size_t awsreq_deferred(const struct awsctx *);
+/* End everything: deferred calls start and end at once as cancelled,
+ * then every request in flight is cancelled (http_cancel_all). */
+void awsreq_cancel_all(struct awsctx *);
 /* Server time minus local time, from the Date header of an answer that
  * arrived now after elapsed_ms. -1 when the header is missing or
  * unreadable. */

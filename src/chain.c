@@ -46,7 +46,7 @@ struct memo {
 	struct creds creds;
 	bool from_cache;
 	int clamped_from;
-	struct err err;
+	struct err *err; /* MEMO_FAILED */
 	struct waiter *waiters;
 	struct memo *next;
 };
@@ -97,9 +97,11 @@ engine_done(struct engine *eng)
 	struct memo *m, *next;
 
 	http_free(eng->http);
+	awsctx_done(&eng->aws);
 	for (m = eng->memos; m; m = next) {
 		next = m->next;
 		creds_done(&m->creds);
+		free(m->err);
 		while (m->waiters) {
 			struct waiter *w = m->waiters;
 
@@ -130,6 +132,7 @@ engine_forget(struct engine *eng, time_t before)
 		}
 		*pm = m->next;
 		creds_done(&m->creds);
+		free(m->err);
 		free(m);
 	}
 }
@@ -252,7 +255,6 @@ memo_new(struct engine *eng, const char *key)
 	memcpy(m->key, key, 65);
 	m->state = MEMO_PENDING;
 	creds_init(&m->creds);
-	err_clear(&m->err);
 	m->next = eng->memos;
 	eng->memos = m;
 	return m;
@@ -284,7 +286,7 @@ static void
 run_fail(struct chain_run *r, const struct err *e, size_t hop)
 {
 	r->res->status = e->status;
-	r->res->err = *e;
+	r->res->err = err_dup(e);
 	r->res->failed_hop = hop;
 	run_finish(r);
 }
@@ -296,7 +298,7 @@ static void hop_error_prefix(struct err *, const struct target *, size_t);
 static void
 run_fail_shared(struct chain_run *r, const struct memo *m)
 {
-	struct err e = m->err;
+	struct err e = *m->err;
 
 	hop_error_prefix(&e, r->t, r->next);
 	run_fail(r, &e, r->next + 1);
@@ -350,7 +352,7 @@ static void
 memo_fail(struct memo *m, const struct err *e)
 {
 	m->state = MEMO_FAILED;
-	m->err = *e;
+	m->err = err_dup(e);
 	memo_complete(m);
 }
 
@@ -933,7 +935,6 @@ chain_assume(struct engine *eng, const struct target *t, chain_done_fn *done,
 	res->target = t;
 	res->nhops = t->nhops;
 	res->hops = xcalloc(t->nhops ? t->nhops : 1, sizeof *res->hops);
-	err_clear(&res->err);
 	r->eng = eng;
 	r->t = t;
 	r->res = res;
@@ -967,6 +968,7 @@ chain_result_free(struct chain_result *res)
 	for (size_t i = 0; i < res->nhops; i++)
 		creds_done(&res->hops[i].creds);
 	free(res->hops);
+	free(res->err);
 	free(res);
 }
 

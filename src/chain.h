@@ -60,7 +60,7 @@ struct chain_result {
 	struct hop_result *hops; /* target->nhops entries */
 	size_t nhops;
 	enum status status;
-	struct err err;
+	struct err *err;   /* set when status != ST_OK */
 	size_t failed_hop; /* 1-based; 0 when no hop failed */
 };
 

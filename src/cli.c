@@ -318,7 +318,7 @@ cli_assume(struct cli *c, const struct target *t, bool want_identity,
 	chain_assume(&c->engine, t, on_chain_done, s);
 	engine_run(&c->engine);
 	if (s->res->status != ST_OK)
-		return cli_report(&s->res->err);
+		return cli_report(s->res->err);
 	if (want_identity && s->id_status != ST_OK)
 		return cli_report(&s->id_err);
 	return -1;

@@ -87,11 +87,11 @@ clusters_json(struct clusters_run *run)
 
 			cJSON_AddNullToObject(e, "region");
 			cJSON_AddStringToObject(e, "code",
-			                        discover_error_code(&tc->err));
-			cJSON_AddStringToObject(e, "message", tc->err.msg);
-			if (tc->err.hint[0])
+			                        discover_error_code(tc->err));
+			cJSON_AddStringToObject(e, "message", tc->err->msg);
+			if (tc->err->hint[0])
 				cJSON_AddStringToObject(e, "hint",
-				                        tc->err.hint);
+				                        tc->err->hint);
 			cJSON_AddItemToArray(errs, e);
 		}
 		for (size_t k = 0; k < tc->nerrors; k++) {
@@ -175,7 +175,7 @@ clusters_errors(struct clusters_run *run)
 		struct target_clusters *tc = run->out[i];
 
 		if (tc->status != ST_OK) {
-			int r = cli_report(&tc->err);
+			int r = cli_report(tc->err);
 
 			rc = rc == 1 || r == 1 ? 1 : r;
 		}

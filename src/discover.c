@@ -145,8 +145,9 @@ struct discovery {
 struct discovery_call {
 	struct discovery *d;
 	char *region;
-	char *token; /* the nextToken this page was asked with, or NULL */
-	int page;    /* 1 for the first page */
+	char *token; /* ListClusters: the nextToken this page was asked with */
+	int page;    /* ListClusters: 1 for the first page */
+	char *name;  /* DescribeCluster: the cluster */
 };
 
 /* No account has this many pages of clusters: a server that keeps
@@ -193,8 +194,21 @@ on_cluster(void *arg, enum status st, const struct eks_cluster *c,
 		add_error(d, dc->region, e);
 	}
 	free(dc->region);
+	free(dc->name);
 	free(dc);
 	call_done(d);
+}
+
+/* A deferred DescribeCluster gets its slot (see awsreq_defer). The
+ * chain's credentials live until the discovery's last call is done. */
+static void
+start_describe(void *arg)
+{
+	struct discovery_call *dc = arg;
+	struct discovery *d = dc->d;
+
+	discover_describe(d->eng, d->out->target, chain_final(d->chain),
+	                  dc->region, dc->name, on_cluster, dc);
 }
 
 static void list_page(struct discovery *, const char *region,
@@ -205,7 +219,6 @@ on_page(void *arg, const struct aws_result *res)
 {
 	struct discovery_call *dc = arg;
 	struct discovery *d = dc->d;
-	const struct creds *c = chain_final(d->chain);
 	struct eks_page p = {0};
 	struct err e = res->err;
 	enum status st = res->status;
@@ -221,9 +234,9 @@ on_page(void *arg, const struct aws_result *res)
 
 			kid->d = d;
 			kid->region = xstrdup(dc->region);
+			kid->name = xstrdup(p.names[i]);
 			d->pending++;
-			discover_describe(d->eng, d->out->target, c, dc->region,
-			                  p.names[i], on_cluster, kid);
+			awsreq_defer(&d->eng->aws, start_describe, kid);
 		}
 		if (p.next_token &&
 		    ((dc->token && strcmp(p.next_token, dc->token) == 0) ||
@@ -333,7 +346,7 @@ on_chain(void *arg, struct chain_result *res)
 	d->chain = res;
 	if (res->status != ST_OK) {
 		d->out->status = res->status;
-		d->out->err = res->err;
+		d->out->err = err_dup(res->err);
 		call_done(d);
 		return;
 	}
@@ -360,7 +373,6 @@ discover_clusters(struct engine *eng, const struct target *t,
 	d->arg = arg;
 	d->out = xcalloc(1, sizeof *d->out);
 	d->out->target = t;
-	err_clear(&d->out->err);
 	d->regions = xcalloc(nregions + 1, sizeof *d->regions);
 	for (size_t i = 0; i < nregions; i++) {
 		/* The same region twice would list it twice. */
@@ -375,11 +387,14 @@ discover_clusters(struct engine *eng, const struct target *t,
 	d->pending = 1;
 	if (d->nregions == 0) {
 		/* Nothing to ask: say so before assuming anything. */
-		err_set(&d->out->err, ST_CONFIG,
-		        "%s: no region to look for clusters in", t->name);
-		err_hint(&d->out->err, "set region in the profile, regions in "
-		                       "the rolehop config, or pass --region");
+		struct err e;
+
+		err_set(&e, ST_CONFIG, "%s: no region to look for clusters in",
+		        t->name);
+		err_hint(&e, "set region in the profile, regions in the "
+		             "rolehop config, or pass --region");
 		d->out->status = ST_CONFIG;
+		d->out->err = err_dup(&e);
 		call_done(d);
 		return;
 	}
@@ -401,5 +416,6 @@ target_clusters_free(struct target_clusters *o)
 	}
 	free(o->errors);
 	free(o->account);
+	free(o->err);
 	free(o);
 }

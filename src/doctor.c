@@ -544,8 +544,8 @@ doctor_check_hops(struct doctor_report *r, const struct chain_result *res,
 			doctor_add(r, "hop", i + 1, DOCTOR_SKIP, NULL,
 			           "%s: not tried: hop %zu failed", d, failed);
 		} else if (failed == i + 1 && h->mfa_serial &&
-		           res->err.status == ST_CONFIG &&
-		           strstr(res->err.msg, "MFA code is needed")) {
+		           res->err->status == ST_CONFIG &&
+		           strstr(res->err->msg, "MFA code is needed")) {
 			doctor_add(r, "hop", i + 1, DOCTOR_SKIP,
 			           xstrdup("run rolehop doctor on a terminal "
 			                   "to try this hop: it asks for the "
@@ -556,10 +556,10 @@ doctor_check_hops(struct doctor_report *r, const struct chain_result *res,
 		} else if (failed == i + 1) {
 			doctor_add(r, "hop", i + 1, DOCTOR_FAIL,
 			           doctor_hop_fix(
-			               t, i, &res->err,
+			               t, i, res->err,
 			               r->have_claims ? &r->claims : NULL, res),
 			           "%s: %s", d,
-			           strip_hop_prefix(res->err.msg, h));
+			           strip_hop_prefix(res->err->msg, h));
 		} else {
 			const struct hop_result *hr = &res->hops[i];
 			const struct doctor_live *l = live ? &live[i] : NULL;

@@ -9,6 +9,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "xalloc.h"
+
+struct err *
+err_dup(const struct err *e)
+{
+	struct err *copy = xmalloc(sizeof *copy);
+
+	*copy = *e;
+	return copy;
+}
+
 void
 err_clear(struct err *e)
 {

@@ -604,6 +604,12 @@ http_cancel_all(struct http *h)
 }
 
 size_t
+http_max_parallel(const struct http *h)
+{
+	return h->max_parallel;
+}
+
+size_t
 http_pending(const struct http *h)
 {
 	return h->queue.n + h->active.n;

@@ -96,6 +96,8 @@ uint64_t http_submit(struct http *, const struct http_req *, long delay_ms,
 void http_cancel(struct http *, uint64_t id);
 /* Cancel every request, calling each callback with HTTP_CANCELLED. */
 void http_cancel_all(struct http *);
+/* How many transfers run at once. */
+size_t http_max_parallel(const struct http *);
 /* Requests queued or running. */
 size_t http_pending(const struct http *);
 /* Milliseconds until curl or a delayed request wants attention; -1 when

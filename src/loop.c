@@ -249,7 +249,7 @@ loop_ui(struct cli *c)
 	if (end.kind == REQ_QUIT_ENV)
 		creds_copy(&quit_creds, &m.targets[end.target].creds);
 	/* Whatever is still in flight ends now, through its callbacks. */
-	http_cancel_all(c->engine.http);
+	awsreq_cancel_all(&c->engine.aws);
 	tui_end();
 	restore_signals(old);
 	if (end.kind == REQ_QUIT_ENV)

@@ -81,8 +81,8 @@ on_chain(void *arg, struct chain_result *res)
 			chain_caller_identity(d->eng, u->t, chain_final(res),
 			                      on_identity, job_new(d, u));
 	} else {
-		model_on_assume_failed(d->m, u, res->failed_hop, res->err.msg,
-		                       res->err.hint, now);
+		model_on_assume_failed(d->m, u, res->failed_hop, res->err->msg,
+		                       res->err->hint, now);
 	}
 	chain_result_free(res);
 	job_end(j);
@@ -106,8 +106,8 @@ on_clusters(void *arg, struct target_clusters *tc)
 		/* The chain failed: the chain's own state says why. */
 		errs[tc->nerrors].region = NULL;
 		errs[tc->nerrors].code = code =
-		    xstrdup(discover_error_code(&tc->err));
-		errs[tc->nerrors].message = tc->err.msg;
+		    xstrdup(discover_error_code(tc->err));
+		errs[tc->nerrors].message = tc->err->msg;
 	}
 	model_on_clusters(j->d->m, u, tc->clusters, tc->nclusters, errs, n);
 	/* For shell completion, as `rolehop clusters` does (quietly: the
