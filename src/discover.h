@@ -30,8 +30,8 @@ struct region_error {
 
 struct target_clusters {
 	const struct target *target;
-	enum status status; /* not ST_OK: the chain failed (err) */
-	struct err *err;    /* set when status != ST_OK */
+	enum status status;           /* not ST_OK: the chain failed (err) */
+	struct err *err;              /* set when status != ST_OK */
 	char *account;                /* of the final credentials, or NULL */
 	struct eks_cluster *clusters; /* sorted by region, then name */
 	size_t nclusters;

@@ -175,15 +175,17 @@ run(struct cli *c, struct model *m, struct uidriver *d)
 
 		if (now != shown)
 			r |= model_tick(m, now) | REACT_REDRAW;
-		if (r & REACT_SUSPEND) {
-			run_shell(d, now);
-			r |= REACT_REDRAW | REACT_REPAINT;
-		}
 		if (r & REACT_QUIT) {
 			end = m->request;
 			break;
 		}
-		uidriver_work(d, now);
+		/* The model asks for a shell (REACT_SUSPEND); the driver says
+		 * when it is ready (its cluster described). */
+		if (uidriver_work(d, now) & REACT_SUSPEND) {
+			run_shell(d, now);
+			r = REACT_REDRAW | REACT_REPAINT;
+			continue;
+		}
 		paint(m, &f, now, (r & REACT_REPAINT) != 0);
 		shown = now;
 		r = REACT_NONE;
@@ -250,6 +252,7 @@ loop_ui(struct cli *c)
 		creds_copy(&quit_creds, &m.targets[end.target].creds);
 	/* Whatever is still in flight ends now, through its callbacks. */
 	awsreq_cancel_all(&c->engine.aws);
+	uidriver_done(&d);
 	tui_end();
 	restore_signals(old);
 	if (end.kind == REQ_QUIT_ENV)

@@ -730,8 +730,13 @@ model_on_clusters(struct model *m, struct ui_target *u,
 {
 	clusters_clear(u);
 	u->clusters = xcalloc(n + 1, sizeof *u->clusters);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		eks_cluster_copy(&u->clusters[i], &c[i]);
+		/* Not kept: 1-2 KB a cluster, needed only to write a
+		 * kubeconfig, when the driver describes the cluster again. */
+		free(u->clusters[i].ca_data);
+		u->clusters[i].ca_data = NULL;
+	}
 	u->nclusters = n;
 	u->cluster_errors = xcalloc(nerrors + 1, sizeof *u->cluster_errors);
 	for (size_t i = 0; i < nerrors; i++) {

@@ -142,10 +142,94 @@ start_assume(struct uidriver *d, struct ui_target *u, time_t now)
 }
 
 static void
-write_kubeconfig(struct uidriver *d, const struct ui_request *r, time_t now)
+action_clear(struct uiaction *a)
 {
+	eks_cluster_done(&a->cluster);
+	a->kind = REQ_NONE;
+	a->has_cluster = false;
+	a->ready = false;
+}
+
+void
+uidriver_done(struct uidriver *d)
+{
+	action_clear(&d->act);
+}
+
+/* The DescribeCluster of an action. */
+struct action_job {
+	struct uidriver *d;
+	unsigned gen;
+};
+
+static void
+on_action_cluster(void *arg, enum status st, const struct eks_cluster *c,
+                  const struct err *e)
+{
+	struct action_job *j = arg;
+	struct uidriver *d = j->d;
+	struct uiaction *a = &d->act;
+	bool current = j->gen == a->gen && a->kind != REQ_NONE;
+
+	d->pending--;
+	free(j);
+	if (!current)
+		return; /* replaced by a newer action */
+	if (st != ST_OK) {
+		model_set_status(d->m, STATUS_ERROR, time(NULL),
+		                 "%s in %s: %s: nothing done", a->cluster.name,
+		                 a->cluster.region, e->msg);
+		action_clear(a);
+		return;
+	}
+	eks_cluster_done(&a->cluster);
+	eks_cluster_copy(&a->cluster, c);
+	a->ready = true;
+}
+
+/* Take the model's request; describe its cluster unless the rolehop
+ * config pins the cluster's CA. */
+static void
+action_begin(struct uidriver *d, const struct ui_request *r, time_t now)
+{
+	struct uiaction *a = &d->act;
 	struct ui_target *u = &d->m->targets[r->target];
 	const struct eks_cluster *k;
+	const struct rh_cluster *pin;
+	struct action_job *j;
+
+	action_clear(a);
+	a->gen++;
+	a->kind = r->kind;
+	a->target = r->target;
+	if (r->cluster < 0 || (size_t)r->cluster >= u->nclusters) {
+		a->ready = true;
+		return;
+	}
+	k = &u->clusters[r->cluster];
+	eks_cluster_copy(&a->cluster, k);
+	a->has_cluster = true;
+	pin = kubeentry_find_pin(u->t, k->name, k->region);
+	if (pin && pin->certificate_authority) {
+		a->ready = true;
+		return;
+	}
+	model_set_status(d->m, STATUS_INFO, now,
+	                 "describing %s in %s for its endpoint and CA...",
+	                 k->name, k->region);
+	j = xcalloc(1, sizeof *j);
+	j->d = d;
+	j->gen = a->gen;
+	d->pending++;
+	discover_describe(d->eng, u->t, &u->creds, k->region, k->name,
+	                  on_action_cluster, j);
+}
+
+static void
+write_kubeconfig(struct uidriver *d, time_t now)
+{
+	const struct uiaction *a = &d->act;
+	struct ui_target *u = &d->m->targets[a->target];
 	struct kube_write_opts wo = {.lock_timeout_ms =
 	                                 UIDRIVER_LOCK_TIMEOUT_MS};
 	const char *nolock =
@@ -154,15 +238,13 @@ write_kubeconfig(struct uidriver *d, const struct ui_request *r, time_t now)
 	bool updated = false;
 	struct err e;
 
-	if (r->cluster < 0 || (size_t)r->cluster >= u->nclusters ||
-	    d->kubeconfig_path == NULL) {
+	if (!a->has_cluster || d->kubeconfig_path == NULL) {
 		model_set_status(d->m, STATUS_ERROR, now,
 		                 "no kubeconfig to write (HOME is not set)");
 		return;
 	}
-	k = &u->clusters[r->cluster];
 	wo.no_lock = nolock && strcmp(nolock, "false") && strcmp(nolock, "0");
-	kubeentry_build(&d->ctx, u->t, k, NULL, &b);
+	kubeentry_build(&d->ctx, u->t, &a->cluster, NULL, &b);
 	if (kubeconfig_update_file(d->kubeconfig_path, &b.e, &wo, &updated,
 	                           &e) != ST_OK)
 		model_set_status(d->m, STATUS_ERROR, now, "%s", e.msg);
@@ -173,7 +255,7 @@ write_kubeconfig(struct uidriver *d, const struct ui_request *r, time_t now)
 	kubeentry_done(&b);
 }
 
-void
+unsigned
 uidriver_work(struct uidriver *d, time_t now)
 {
 	struct model *m = d->m;
@@ -203,32 +285,41 @@ uidriver_work(struct uidriver *d, time_t now)
 		if (fg)
 			d->foreground(d->foreground_arg, false, u->t->name);
 	}
-	if (m->request.kind == REQ_KUBECONFIG) {
+	if (m->request.kind == REQ_KUBECONFIG || m->request.kind == REQ_SHELL) {
 		struct ui_request r = m->request;
 
 		m->request.kind = REQ_NONE;
-		write_kubeconfig(d, &r, now);
+		action_begin(d, &r, now);
 	}
+	if (d->act.kind == REQ_NONE || !d->act.ready)
+		return REACT_NONE;
+	if (d->act.kind == REQ_SHELL)
+		return REACT_SUSPEND;
+	write_kubeconfig(d, now);
+	action_clear(&d->act);
+	return REACT_REDRAW;
 }
 
 int
 uidriver_shell_prepare(struct uidriver *d, struct uishell *sh, time_t now)
 {
 	struct model *m = d->m;
-	struct ui_request r = m->request;
-	struct ui_target *u = &m->targets[r.target];
+	struct uiaction *a = &d->act;
+	struct ui_target *u = &m->targets[a->target];
 	const char *shell = envsnap_get_nonempty(d->ctx.env, "SHELL");
 	struct childenv_opts o = {
 	    .ctx = &d->ctx, .t = u->t, .creds = &u->creds};
 	struct err e;
+	enum status st;
 
 	memset(sh, 0, sizeof *sh);
-	m->request.kind = REQ_NONE;
-	sh->target = r.target;
+	sh->target = a->target;
 	sh->argv[0] = shell ? shell : "/bin/sh";
-	if (r.cluster >= 0 && (size_t)r.cluster < u->nclusters)
-		o.cluster = &u->clusters[r.cluster];
-	if (childenv_build(&sh->child, &o, &e) != ST_OK) {
+	if (a->has_cluster)
+		o.cluster = &a->cluster;
+	st = childenv_build(&sh->child, &o, &e);
+	action_clear(a);
+	if (st != ST_OK) {
 		model_set_status(m, STATUS_ERROR, now, "%s", e.msg);
 		return -1;
 	}

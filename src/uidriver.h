@@ -9,6 +9,12 @@
  * environment and private kubeconfig (the terminal layer runs the shell).
  * No curses here.
  *
+ * The model keeps no CA bundles (1-2 KB a cluster, and the interface may
+ * list thousands of clusters): an action on a cluster first describes it
+ * again, asynchronously, and is carried out with the fresh endpoint and
+ * CA when the answer is in. Keys keep working meanwhile; a new action
+ * replaces one still waiting.
+ *
  * Ownership: the driver borrows the engine, the model and the context,
  * which must outlive it. A prepared shell owns its environment and
  * private directory until uidriver_shell_done().
@@ -24,6 +30,16 @@
 #include "model.h"
 #include "childenv.h"
 
+/* The kubeconfig write or shell being carried out. */
+struct uiaction {
+	enum ui_request_kind kind; /* REQ_NONE: nothing */
+	size_t target;
+	bool has_cluster;
+	struct eks_cluster cluster; /* with its CA once ready */
+	bool ready;                 /* described (or nothing to describe) */
+	unsigned gen;               /* tells a replaced action's answer */
+};
+
 struct uidriver {
 	struct engine *eng;
 	struct model *m;
@@ -35,11 +51,15 @@ struct uidriver {
 	 * hands the terminal over (begin) and takes it back. */
 	void (*foreground)(void *arg, bool begin, const char *target);
 	void *foreground_arg;
+	struct uiaction act;
 };
 
-/* Start what the model wishes for; handle its request (except a shell's
- * run). */
-void uidriver_work(struct uidriver *, time_t now);
+/* Start what the model wishes for; take its request (a kubeconfig is
+ * written once its cluster is described). REACT_SUSPEND when a shell is
+ * ready: call uidriver_shell_prepare() and run it. */
+unsigned uidriver_work(struct uidriver *, time_t now);
+/* Free what the driver holds (an action still waiting). */
+void uidriver_done(struct uidriver *);
 
 /* The shell of the model's request, ready to run. */
 struct uishell {
@@ -49,8 +69,8 @@ struct uishell {
 	size_t target;
 };
 
-/* Prepare the requested shell; -1 with the status line set when it cannot
- * be (no cluster info, a file error). The request is consumed. */
+/* Prepare the shell uidriver_work() said is ready; -1 with the status line
+ * set when it cannot be (a file error). The action is consumed. */
 int uidriver_shell_prepare(struct uidriver *, struct uishell *, time_t now);
 /* After the shell: files removed, the target's state refreshed. */
 void uidriver_shell_done(struct uidriver *, struct uishell *, int status,

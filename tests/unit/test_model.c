@@ -534,6 +534,8 @@ test_on_clusters(void **state)
 	c[0].region = xstrdup("us-east-1");
 	c[0].status = xstrdup("ACTIVE");
 	c[0].created_at = T0 - 86400;
+	c[0].endpoint = xstrdup("https://alpha.example");
+	c[0].ca_data = xstrdup("Q0EtQlVORExF");
 	c[1].name = xstrdup("beta");
 	c[1].region = xstrdup("us-west-2");
 	c[1].version = xstrdup("1.31");
@@ -547,6 +549,10 @@ test_on_clusters(void **state)
 	assert_string_equal(u->clusters[0].region, "us-east-1");
 	assert_string_equal(u->clusters[0].status, "ACTIVE");
 	assert_int_equal(u->clusters[0].created_at, T0 - 86400);
+	assert_string_equal(u->clusters[0].endpoint, "https://alpha.example");
+	/* the CA bundle is not kept (the driver describes the cluster when
+	 * it writes a kubeconfig) */
+	assert_null(u->clusters[0].ca_data);
 	assert_string_equal(u->clusters[1].name, "beta");
 	assert_string_equal(u->clusters[1].version, "1.31");
 	assert_int_equal(u->ncluster_errors, 1);
