@@ -8,32 +8,51 @@ stdout) and forwards every request to UPSTREAM_URL (plain http, such as a
 local moto) after sleeping DELAY_MS, as if the server were that far away:
 a client that sends N requests one after another waits N x DELAY_MS, one
 that sends them in parallel waits DELAY_MS. HTTP/1.1 with keep-alive, so a
-client may reuse its connections.
+client may reuse its connections. One asyncio loop serves every
+connection, so the proxy's own time per request stays well under a
+millisecond (a thread per connection cost several once 40 arrived at
+once).
 
 It counts what it sees: GET /__proxy/stats answers (without delay, not
-forwarded) {"requests": N, "connections": N, "by_kind": {...}, "max_concurrent": N},
-where a kind is the STS Action of a form POST, or ListClusters /
-DescribeCluster for the EKS paths; POST /__proxy/reset clears the counts; POST /__proxy/delay/MS sets the
+forwarded) {"requests": N, "connections": N, "by_kind": {...},
+"max_concurrent": N, "replay_misses": N}, where a kind is the STS Action
+of a form POST, or ListClusters / DescribeCluster for the EKS paths;
+POST /__proxy/reset clears the counts; POST /__proxy/delay/MS sets the
 delay.
+
+Record and replay, so the upstream's own time stays out of a measurement
+of round trips: after POST /__proxy/record every answer is also stored,
+keyed by method, path and query, body and the access key, region and
+service the request was signed with; after POST /__proxy/replay a request
+with a stored answer gets that answer (after the delay) without reaching
+the upstream, others are forwarded and counted as replay misses;
+POST /__proxy/live forwards everything again. A client replaying the
+recorded run sees the same answers, hence the same credentials and the
+same later requests.
 Standard library only. Used by tests/bench/run.
 """
+import asyncio
 import http.client
-import http.server
 import json
 import os
-import socketserver
+import re
 import sys
-import threading
-import time
 import urllib.parse
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te",
-              "trailer", "transfer-encoding", "upgrade"}
+              "trailer", "transfer-encoding", "upgrade", "content-length"}
+
+# Access key, then (after the date) signing region and service: one
+# endpoint URL serves every region, told apart by the signature's scope.
+CREDENTIAL = re.compile(r"Credential=([A-Z0-9]+)/[0-9]+/([^/]+)/([^/]+)/")
 
 
-class Stats:
-    def __init__(self):
-        self.lock = threading.Lock()
+class Proxy:
+    def __init__(self, upstream, delay):
+        self.upstream = upstream  # (host, port)
+        self.delay = delay
+        self.mode = "live"  # or "record", "replay"
+        self.recorded = {}
         self.clear()
 
     def clear(self):
@@ -42,20 +61,105 @@ class Stats:
         self.by_kind = {}
         self.inflight = 0
         self.max_concurrent = 0
+        self.replay_misses = 0
 
-    def reset(self):
-        with self.lock:
+    def stats(self):
+        return {"requests": self.requests, "connections": self.connections,
+                "by_kind": dict(self.by_kind),
+                "max_concurrent": self.max_concurrent,
+                "replay_misses": self.replay_misses}
+
+    # ------------------------------------------------------------ control
+    def control(self, method, path):
+        """The answer to a /__proxy/ request, or None for other paths."""
+        if path == "/__proxy/stats":
+            return json.dumps(self.stats()).encode()
+        if method != "POST":
+            return None
+        if path.startswith("/__proxy/delay/"):
+            self.delay = float(path.rsplit("/", 1)[1]) / 1000.0
+        elif path == "/__proxy/reset":
             self.clear()
+        elif path in ("/__proxy/live", "/__proxy/record", "/__proxy/replay"):
+            self.mode = path.rsplit("/", 1)[1]
+        else:
+            return None
+        return b"{}"
 
-    def snapshot(self):
-        with self.lock:
-            return {"requests": self.requests,
-                    "connections": self.connections,
-                    "by_kind": dict(self.by_kind),
-                    "max_concurrent": self.max_concurrent}
+    # ------------------------------------------------------------ proxying
+    def forward(self, method, path, headers, body):
+        """One request to the upstream (in a worker thread)."""
+        conn = http.client.HTTPConnection(*self.upstream, timeout=30)
+        try:
+            conn.request(method, path, body=body or None,
+                         headers={k: v for k, v in headers.items()
+                                  if k.lower() not in HOP_BY_HOP})
+            r = conn.getresponse()
+            return r.status, r.getheaders(), r.read()
+        except (http.client.HTTPException, OSError):
+            return 502, [], b"proxy: upstream failed"
+        finally:
+            conn.close()
 
+    async def answer(self, method, path, headers, body):
+        kind = kind_of(method, path, body)
+        m = CREDENTIAL.search(headers.get("authorization", ""))
+        key = (method, path, body, m.groups() if m else None)
+        self.requests += 1
+        self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
+        self.inflight += 1
+        self.max_concurrent = max(self.max_concurrent, self.inflight)
+        try:
+            await asyncio.sleep(self.delay)
+            found = self.recorded.get(key) if self.mode == "replay" else None
+            if found is None:
+                found = await asyncio.get_running_loop().run_in_executor(
+                    None, self.forward, method, path, headers, body)
+                if self.mode == "record":
+                    self.recorded[key] = found
+                elif self.mode == "replay":
+                    self.replay_misses += 1
+            return found
+        finally:
+            self.inflight -= 1
 
-STATS = Stats()
+    async def serve(self, reader, writer):
+        self.connections += 1
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                lines = head.decode("latin-1").split("\r\n")
+                method, path, _ = lines[0].split(" ", 2)
+                headers = {}
+                for line in lines[1:]:
+                    if ":" in line:
+                        k, v = line.split(":", 1)
+                        headers[k.strip().lower()] = v.strip()
+                n = int(headers.get("content-length") or 0)
+                body = await reader.readexactly(n) if n else b""
+                ctl = self.control(method, path) \
+                    if path.startswith("/__proxy/") else None
+                if ctl is not None:
+                    status, rh, data = 200, [("Content-Type",
+                                              "application/json")], ctl
+                else:
+                    status, rh, data = await self.answer(method, path,
+                                                         headers, body)
+                out = ["HTTP/1.1 %d %s" % (status, http.client.responses.get(
+                    status, "Status"))]
+                out += ["%s: %s" % (k, v) for k, v in rh
+                        if k.lower() not in HOP_BY_HOP]
+                out.append("Content-Length: %d" % len(data))
+                writer.write(("\r\n".join(out) + "\r\n\r\n").encode(
+                    "latin-1") + data)
+                await writer.drain()
+                if headers.get("connection", "").lower() == "close":
+                    break
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError,
+                ConnectionError, ValueError):
+            pass
+        finally:
+            writer.close()
 
 
 def kind_of(method, path, body):
@@ -71,109 +175,28 @@ def kind_of(method, path, body):
     return method + " " + path
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    upstream = None  # (host, port)
-    delay = 0.0
-
-    def setup(self):
-        super().setup()
-        with STATS.lock:
-            STATS.connections += 1
-        self.up = None
-
-    def log_message(self, fmt, *args):  # quiet
-        pass
-
-    def reply(self, status, body, ctype="application/json"):
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def handle_any(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(n) if n else b""
-        if self.path == "/__proxy/stats":
-            self.reply(200, json.dumps(STATS.snapshot()).encode())
-            return
-        if self.path.startswith("/__proxy/delay/"):
-            Handler.delay = float(self.path.rsplit("/", 1)[1]) / 1000.0
-            self.reply(200, b"{}")
-            return
-        if self.path == "/__proxy/reset":
-            STATS.reset()
-            self.reply(200, b"{}")
-            return
-        kind = kind_of(self.command, self.path, body)
-        with STATS.lock:
-            STATS.requests += 1
-            STATS.by_kind[kind] = STATS.by_kind.get(kind, 0) + 1
-            STATS.inflight += 1
-            STATS.max_concurrent = max(STATS.max_concurrent, STATS.inflight)
-        try:
-            time.sleep(self.delay)
-            status, headers, data = self.forward(body)
-        finally:
-            with STATS.lock:
-                STATS.inflight -= 1
-        self.send_response(status)
-        for k, v in headers:
-            if k.lower() not in HOP_BY_HOP and k.lower() != "content-length":
-                self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def forward(self, body):
-        headers = {k: v for k, v in self.headers.items()
-                   if k.lower() not in HOP_BY_HOP}
-        for attempt in (1, 2):
-            if self.up is None:
-                self.up = http.client.HTTPConnection(*self.upstream,
-                                                     timeout=30)
-            try:
-                self.up.request(self.command, self.path, body=body or None,
-                                headers=headers)
-                r = self.up.getresponse()
-                return r.status, r.getheaders(), r.read()
-            except (http.client.HTTPException, OSError):
-                self.up.close()
-                self.up = None
-                if attempt == 2:
-                    return 502, [], b"proxy: upstream failed"
-        return 502, [], b""
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
-
-    def finish(self):
-        if self.up is not None:
-            self.up.close()
-        super().finish()
-
-
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    request_queue_size = 256  # a wave of parallel connects, not 5
-
-
-def main(argv):
-    if len(argv) not in (3, 4):
-        sys.stderr.write(__doc__)
-        return 2
+async def run(argv):
     up = urllib.parse.urlsplit(argv[1])
-    Handler.upstream = (up.hostname, up.port or 80)
-    Handler.delay = float(argv[2]) / 1000.0
-    srv = Server(("127.0.0.1", 0), Handler)
-    port = str(srv.server_address[1])
+    proxy = Proxy((up.hostname, up.port or 80), float(argv[2]) / 1000.0)
+    # A wave of parallel connects must not overflow the backlog.
+    srv = await asyncio.start_server(proxy.serve, "127.0.0.1", 0,
+                                     backlog=256)
+    port = str(srv.sockets[0].getsockname()[1])
     if len(argv) == 4:
         with open(argv[3] + ".tmp", "w") as f:
             f.write(port + "\n")
         os.rename(argv[3] + ".tmp", argv[3])
     else:
         print(port, flush=True)
-    srv.serve_forever()
+    async with srv:
+        await srv.serve_forever()
+
+
+def main(argv):
+    if len(argv) not in (3, 4):
+        sys.stderr.write(__doc__)
+        return 2
+    asyncio.run(run(argv))
     return 0
 
 
