@@ -3,8 +3,8 @@
  * direct submits ahead of deferred ones, synchronous failures, cancel and
  * cleanup.
  *
- * The group setup forks a small HTTP/1.1 server on 127.0.0.1 (the same
- * approach as test_http): /ok answers 200 at once, /hang never answers
+ * The group setup forks the loopback HTTP/1.1 server on 127.0.0.1
+ * (loopback.h): /ok answers 200 at once, /hang never answers
  * (it holds a slot until the request is cancelled). Calls are unsigned
  * (creds NULL). Every check is on order and counts, none on timing: the
  * loop is driven by http_run(), or by http_poll()/http_pump() until a
@@ -14,17 +14,9 @@
 
 #include "awsreq.h"
 
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/socket.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <stdarg.h>
@@ -33,168 +25,37 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "loopback.h"
 #include "xalloc.h"
 
-#define SERVER_LIFETIME_S 120
-#define CONN_LIFETIME_S 20
 #define MAX_PARALLEL 2
 #define NITEMS 16
 
-static pid_t server_pid = -1;
 static int server_port;
 
-/* ---- the loopback server (runs in forked children) ---- */
+/* ---- the loopback server's answers (run in forked children) ---- */
 
+/* /ok answers at once; /hang waits for the peer to go away. */
 static void
-send_all(int fd, const void *p, size_t len)
+handle(int fd, const struct loopback_req *rq)
 {
-	const char *c = p;
-
-	while (len > 0) {
-		ssize_t n = write(fd, c, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			_exit(0);
-		c += n;
-		len -= (size_t)n;
+	if (strcmp(rq->path, "/ok") == 0) {
+		loopback_send_resp(fd, "HTTP/1.1 200 OK",
+		                   "Content-Type: text/xml\r\n", "<a/>", 4);
+	} else if (strcmp(rq->path, "/hang") == 0) {
+		loopback_wait_for_eof(fd, LOOPBACK_CONN_LIFETIME_S * 1000);
+		_exit(0);
+	} else {
+		loopback_send_resp(fd, "HTTP/1.1 404 Not Found", "", "", 0);
 	}
-}
-
-/* Serve one connection: requests (without bodies) until the peer closes.
- * /ok answers at once; /hang waits for the peer to go away. */
-static void
-serve_conn(int fd)
-{
-	static const char ok[] = "HTTP/1.1 200 OK\r\n"
-	                         "Content-Type: text/xml\r\n"
-	                         "Content-Length: 4\r\n\r\n"
-	                         "<a/>";
-	static const char nf[] = "HTTP/1.1 404 Not Found\r\n"
-	                         "Content-Length: 0\r\n\r\n";
-	static char in[65536];
-	size_t have = 0;
-
-	alarm(CONN_LIFETIME_S);
-	for (;;) {
-		char *end, method[16], path[256];
-		size_t total;
-		ssize_t n;
-
-		in[have] = '\0';
-		while ((end = strstr(in, "\r\n\r\n")) == NULL) {
-			if (have >= sizeof in - 1)
-				_exit(0);
-			n = read(fd, in + have, sizeof in - 1 - have);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				_exit(0);
-			have += (size_t)n;
-			in[have] = '\0';
-		}
-		total = (size_t)(end - in) + 4;
-		if (sscanf(in, "%15s %255s", method, path) != 2)
-			_exit(0);
-		if (strcmp(path, "/ok") == 0) {
-			send_all(fd, ok, sizeof ok - 1);
-		} else if (strcmp(path, "/hang") == 0) {
-			struct pollfd p = {.fd = fd, .events = POLLIN};
-
-			poll(&p, 1, CONN_LIFETIME_S * 1000);
-			_exit(0);
-		} else {
-			send_all(fd, nf, sizeof nf - 1);
-		}
-		memmove(in, in + total, have - total);
-		have -= total;
-	}
-}
-
-/* Accept and fork per connection; exits when the test process goes away
- * or after SERVER_LIFETIME_S. */
-static void
-server_main(int port_fd, pid_t parent)
-{
-	struct sockaddr_in sa = {0};
-	socklen_t sl = sizeof sa;
-	int ls, one = 1;
-
-	alarm(SERVER_LIFETIME_S);
-	signal(SIGCHLD, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	ls = socket(AF_INET, SOCK_STREAM, 0);
-	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(ls, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-	    listen(ls, 64) != 0 ||
-	    getsockname(ls, (struct sockaddr *)&sa, &sl) != 0)
-		_exit(1);
-	server_port = ntohs(sa.sin_port);
-	send_all(port_fd, &server_port, sizeof server_port);
-	close(port_fd);
-	while (getppid() == parent) {
-		struct pollfd p = {.fd = ls, .events = POLLIN};
-		int c;
-
-		if (poll(&p, 1, 1000) <= 0)
-			continue;
-		c = accept(ls, NULL, NULL);
-		if (c < 0)
-			continue;
-		if (fork() == 0) {
-			close(ls);
-			serve_conn(c);
-			_exit(0);
-		}
-		close(c);
-	}
-	_exit(0);
 }
 
 static int
 group_setup(void **state)
 {
-	int fds[2];
-	pid_t parent = getpid();
-
 	(void)state;
-	/* Only loopback traffic, never through a proxy. */
-	unsetenv("http_proxy");
-	unsetenv("HTTPS_PROXY");
-	unsetenv("https_proxy");
-	unsetenv("ALL_PROXY");
-	unsetenv("all_proxy");
-	setenv("NO_PROXY", "*", 1);
-	setenv("no_proxy", "*", 1);
-	if (pipe(fds) != 0)
-		return -1;
-	server_pid = fork();
-	if (server_pid < 0)
-		return -1;
-	if (server_pid == 0) {
-		close(fds[0]);
-		server_main(fds[1], parent);
-	}
-	close(fds[1]);
-	if (read(fds[0], &server_port, sizeof server_port) !=
-	    (ssize_t)sizeof server_port)
-		return -1;
-	close(fds[0]);
-	return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	if (server_pid > 0) {
-		kill(server_pid, SIGKILL);
-		waitpid(server_pid, NULL, 0);
-	}
-	return 0;
+	server_port = loopback_start(handle);
+	return server_port > 0 ? 0 : -1;
 }
 
 /* ---- client side ---- */
@@ -560,5 +421,6 @@ main(void)
 	                                    teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup,
+	                              loopback_group_teardown);
 }

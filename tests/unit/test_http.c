@@ -1,10 +1,10 @@
 /*
  * test_http - the asynchronous HTTP client against a loopback server.
  *
- * The group setup forks a tiny HTTP/1.1 server on 127.0.0.1 (port 0, sent
- * back over a pipe). It forks once per connection, keeps connections alive,
- * and answers per path with canned responses; every process it starts ends
- * by itself after a bounded time, and the teardown kills the server.
+ * The group setup forks the loopback HTTP/1.1 server on 127.0.0.1
+ * (loopback.h: a fork per connection, keep-alive, bounded lifetimes,
+ * killed in the teardown); handle() below answers per path with canned
+ * responses.
  * Timing checks only assert lower bounds (a delay has at least elapsed) or
  * generous upper bounds far below the server's own delays.
  */
@@ -12,17 +12,12 @@
 
 #include "http.h"
 
-#include <errno.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,262 +28,87 @@
 #include <cmocka.h>
 
 #include "log.h"
+#include "loopback.h"
 #include "xalloc.h"
 
 #define OK_DATE "Wed, 21 Oct 2015 07:28:00 GMT"
 #define OK_ERRTYPE "FakeErrorException:http://internal.example/"
 #define BIG_LEN 4096
-#define SERVER_LIFETIME_S 120
-#define CONN_LIFETIME_S 20
 #define SLOW_MS 5000
 
-static pid_t server_pid = -1;
 static int server_port;
 
-/* ---- the loopback server (runs in forked children) ---- */
+/* ---- the loopback server's answers (run in forked children) ---- */
 
 static void
-send_all(int fd, const void *p, size_t len)
+handle(int fd, const struct loopback_req *rq)
 {
-	const char *c = p;
+	const char *path = rq->path;
 
-	while (len > 0) {
-		ssize_t n = write(fd, c, len);
+	if (strcmp(path, "/ok") == 0) {
+		loopback_send_resp(fd, "HTTP/1.1 200 OK",
+		                   "Content-Type: text/plain\r\n"
+		                   "Date:   " OK_DATE "  \r\n"
+		                   "X-Amzn-ErrorType: " OK_ERRTYPE "\r\n",
+		                   "hello", 5);
+	} else if (strcmp(path, "/echo") == 0) {
+		loopback_send_resp(fd, "HTTP/1.1 200 OK", "", rq->body,
+		                   rq->body_len);
+	} else if (strcmp(path, "/dump") == 0) {
+		loopback_send_resp(fd, "HTTP/1.1 200 OK", "", rq->raw,
+		                   rq->raw_len);
+	} else if (strcmp(path, "/seq") == 0) {
+		char num[16];
+		int len = snprintf(num, sizeof num, "%u", rq->seq);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			_exit(0);
-		c += n;
-		len -= (size_t)n;
-	}
-}
+		loopback_send_resp(fd, "HTTP/1.1 200 OK", "", num, (size_t)len);
+	} else if (strcmp(path, "/big") == 0 ||
+	           strcmp(path, "/bigstream") == 0) {
+		static char big[BIG_LEN];
 
-static void
-send_str(int fd, const char *s)
-{
-	send_all(fd, s, strlen(s));
-}
-
-/* Send a complete response with a Content-Length. */
-static void
-send_resp(int fd, const char *status_line, const char *extra, const void *body,
-          size_t len)
-{
-	char head[512];
-
-	snprintf(head, sizeof head, "%s\r\n%sContent-Length: %zu\r\n\r\n",
-	         status_line, extra, len);
-	send_str(fd, head);
-	send_all(fd, body, len);
-}
-
-/* Wait until the peer closes (or ms pass); 1 if it closed. */
-static int
-wait_for_eof(int fd, int ms)
-{
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-	char c;
-
-	if (poll(&p, 1, ms) <= 0)
-		return 0;
-	return read(fd, &c, 1) <= 0;
-}
-
-/* Serve one connection: requests in a row until the peer closes. */
-static void
-serve_conn(int fd)
-{
-	static char in[4 << 20];
-	size_t have = 0;
-	unsigned seq = 0;
-
-	alarm(CONN_LIFETIME_S);
-	for (;;) {
-		char *end, *cl, method[16], path[256], *body;
-		size_t head_len, body_len = 0, total;
-		ssize_t n;
-
-		in[have] = '\0';
-		while ((end = strstr(in, "\r\n\r\n")) == NULL) {
-			if (have > 0 && (unsigned char)in[0] == 0x16) {
-				/* A TLS ClientHello on a plain port. */
-				send_str(fd, "HTTP/1.1 400 Bad Request\r\n"
-				             "Connection: close\r\n\r\n");
-				_exit(0);
-			}
-			if (have >= sizeof in - 1)
-				_exit(0);
-			n = read(fd, in + have, sizeof in - 1 - have);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				_exit(0);
-			have += (size_t)n;
-			in[have] = '\0';
-		}
-		head_len = (size_t)(end - in) + 4;
-		cl = strcasestr(in, "\r\nContent-Length:");
-		if (cl && cl < end)
-			body_len = strtoul(cl + 17, NULL, 10);
-		if (body_len > sizeof in - 1 - head_len)
-			_exit(0);
-		total = head_len + body_len;
-		while (have < total) {
-			n = read(fd, in + have, sizeof in - 1 - have);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				_exit(0);
-			have += (size_t)n;
-		}
-		body = in + head_len;
-		if (sscanf(in, "%15s %255s", method, path) != 2)
-			_exit(0);
-		seq++;
-
-		if (strcmp(path, "/ok") == 0) {
-			send_resp(fd, "HTTP/1.1 200 OK",
-			          "Content-Type: text/plain\r\n"
-			          "Date:   " OK_DATE "  \r\n"
-			          "X-Amzn-ErrorType: " OK_ERRTYPE "\r\n",
-			          "hello", 5);
-		} else if (strcmp(path, "/echo") == 0) {
-			send_resp(fd, "HTTP/1.1 200 OK", "", body, body_len);
-		} else if (strcmp(path, "/dump") == 0) {
-			send_resp(fd, "HTTP/1.1 200 OK", "", in, total);
-		} else if (strcmp(path, "/seq") == 0) {
-			char num[16];
-			int len = snprintf(num, sizeof num, "%u", seq);
-
-			send_resp(fd, "HTTP/1.1 200 OK", "", num, (size_t)len);
-		} else if (strcmp(path, "/big") == 0 ||
-		           strcmp(path, "/bigstream") == 0) {
-			static char big[BIG_LEN];
-
-			memset(big, 'x', sizeof big);
-			if (strcmp(path, "/big") == 0) {
-				send_resp(fd, "HTTP/1.1 200 OK", "", big,
-				          sizeof big);
-			} else {
-				/* No length: the body ends at close. */
-				send_str(fd, "HTTP/1.1 200 OK\r\n"
-				             "Connection: close\r\n\r\n");
-				send_all(fd, big, sizeof big);
-				_exit(0);
-			}
-		} else if (strcmp(path, "/slow") == 0) {
-			if (wait_for_eof(fd, SLOW_MS))
-				_exit(0);
-			send_resp(fd, "HTTP/1.1 200 OK", "", "late", 4);
-		} else if (strcmp(path, "/hang") == 0) {
-			wait_for_eof(fd, CONN_LIFETIME_S * 1000);
-			_exit(0);
-		} else if (strcmp(path, "/close") == 0) {
-			_exit(0);
-		} else if (strcmp(path, "/continue") == 0) {
-			send_str(fd, "HTTP/1.1 100 Continue\r\n"
-			             "Date: " OK_DATE "\r\n"
-			             "Content-Type: text/bogus\r\n\r\n");
-			send_resp(fd, "HTTP/1.1 200 OK", "", "ok", 2);
-		} else if (strcmp(path, "/redirect") == 0) {
-			send_resp(fd, "HTTP/1.1 302 Found", "Location: /ok\r\n",
-			          "moved", 5);
-		} else if (strcmp(path, "/503") == 0) {
-			send_resp(fd, "HTTP/1.1 503 Service Unavailable",
-			          "x-amzn-errortype: ServiceUnavailable\r\n",
-			          "busy", 4);
+		memset(big, 'x', sizeof big);
+		if (strcmp(path, "/big") == 0) {
+			loopback_send_resp(fd, "HTTP/1.1 200 OK", "", big,
+			                   sizeof big);
 		} else {
-			send_resp(fd, "HTTP/1.1 404 Not Found", "", "", 0);
-		}
-		memmove(in, in + total, have - total);
-		have -= total;
-	}
-}
-
-/* The server process: accept and fork per connection; exits when the test
- * process goes away or after SERVER_LIFETIME_S. */
-static void
-server_main(int port_fd, pid_t parent)
-{
-	struct sockaddr_in sa = {0};
-	socklen_t sl = sizeof sa;
-	int ls, one = 1;
-
-	alarm(SERVER_LIFETIME_S);
-	signal(SIGCHLD, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	ls = socket(AF_INET, SOCK_STREAM, 0);
-	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(ls, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-	    listen(ls, 64) != 0 ||
-	    getsockname(ls, (struct sockaddr *)&sa, &sl) != 0)
-		_exit(1);
-	server_port = ntohs(sa.sin_port);
-	send_all(port_fd, &server_port, sizeof server_port);
-	close(port_fd);
-	while (getppid() == parent) {
-		struct pollfd p = {.fd = ls, .events = POLLIN};
-		int c;
-
-		if (poll(&p, 1, 1000) <= 0)
-			continue;
-		c = accept(ls, NULL, NULL);
-		if (c < 0)
-			continue;
-		if (fork() == 0) {
-			close(ls);
-			serve_conn(c);
+			/* No length: the body ends at close. */
+			loopback_send_str(fd, "HTTP/1.1 200 OK\r\n"
+			                      "Connection: close\r\n\r\n");
+			loopback_send_all(fd, big, sizeof big);
 			_exit(0);
 		}
-		close(c);
+	} else if (strcmp(path, "/slow") == 0) {
+		if (loopback_wait_for_eof(fd, SLOW_MS))
+			_exit(0);
+		loopback_send_resp(fd, "HTTP/1.1 200 OK", "", "late", 4);
+	} else if (strcmp(path, "/hang") == 0) {
+		loopback_wait_for_eof(fd, LOOPBACK_CONN_LIFETIME_S * 1000);
+		_exit(0);
+	} else if (strcmp(path, "/close") == 0) {
+		_exit(0);
+	} else if (strcmp(path, "/continue") == 0) {
+		loopback_send_str(fd, "HTTP/1.1 100 Continue\r\n"
+		                      "Date: " OK_DATE "\r\n"
+		                      "Content-Type: text/bogus\r\n\r\n");
+		loopback_send_resp(fd, "HTTP/1.1 200 OK", "", "ok", 2);
+	} else if (strcmp(path, "/redirect") == 0) {
+		loopback_send_resp(fd, "HTTP/1.1 302 Found",
+		                   "Location: /ok\r\n", "moved", 5);
+	} else if (strcmp(path, "/503") == 0) {
+		loopback_send_resp(fd, "HTTP/1.1 503 Service Unavailable",
+		                   "x-amzn-errortype: ServiceUnavailable\r\n",
+		                   "busy", 4);
+	} else {
+		loopback_send_resp(fd, "HTTP/1.1 404 Not Found", "", "", 0);
 	}
-	_exit(0);
 }
 
 static int
 group_setup(void **state)
 {
-	int fds[2];
-	pid_t parent = getpid();
-
 	(void)state;
-	/* Only loopback traffic, never through a proxy. */
-	unsetenv("http_proxy");
-	unsetenv("HTTPS_PROXY");
-	unsetenv("https_proxy");
-	unsetenv("ALL_PROXY");
-	unsetenv("all_proxy");
-	setenv("NO_PROXY", "*", 1);
-	setenv("no_proxy", "*", 1);
-	if (pipe(fds) != 0)
-		return -1;
-	server_pid = fork();
-	if (server_pid < 0)
-		return -1;
-	if (server_pid == 0) {
-		close(fds[0]);
-		server_main(fds[1], parent);
-	}
-	close(fds[1]);
-	if (read(fds[0], &server_port, sizeof server_port) !=
-	    (ssize_t)sizeof server_port)
-		return -1;
-	close(fds[0]);
-	return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	if (server_pid > 0) {
-		kill(server_pid, SIGKILL);
-		waitpid(server_pid, NULL, 0);
-	}
-	return 0;
+	server_port = loopback_start(handle);
+	return server_port > 0 ? 0 : -1;
 }
 
 /* ---- client-side helpers ---- */
@@ -954,5 +774,6 @@ main(void)
 	    cmocka_unit_test(test_poll_idle_extra_fd_and_wakeup),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup,
+	                              loopback_group_teardown);
 }
