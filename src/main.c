@@ -1,7 +1,8 @@
 /*
  * main - process set-up, then the command line.
  *
- * Everything rolehop creates is private (umask 077); the process is not
+ * Everything rolehop creates is private (umask 077; the programs it starts
+ * get the caller's umask back, see spawn.h); the process is not
  * dumpable (it holds credentials); cJSON is initialised once (libcurl only
  * when a request is made: http.c, curlload.c).
  */
@@ -19,6 +20,7 @@
 #include "envsnap.h"
 #include "jsonutil.h"
 #include "loop.h"
+#include "spawn.h"
 
 int
 main(int argc, char **argv)
@@ -26,7 +28,7 @@ main(int argc, char **argv)
 	struct envsnap env;
 	int rc;
 
-	umask(077);
+	spawn_set_user_umask(umask(077));
 #ifdef HAVE_PRCTL
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 #endif

@@ -413,6 +413,7 @@ provider_process(const char *cmdline, const struct envsnap *env,
 		dup2(outp[1], STDOUT_FILENO);
 		dup2(errp[1], STDERR_FILENO);
 		signal(SIGPIPE, SIG_DFL);
+		spawn_child_restore_umask();
 		execve(path, argv, env->vars);
 		_exit(127);
 	}

@@ -153,6 +153,21 @@ forward_signal(int sig)
 	errno = saved;
 }
 
+/* Until main() says otherwise (unit tests), children stay private too. */
+static mode_t user_umask = 077;
+
+void
+spawn_set_user_umask(mode_t mask)
+{
+	user_umask = mask & 0777;
+}
+
+void
+spawn_child_restore_umask(void)
+{
+	umask(user_umask);
+}
+
 /* Signals whose dispositions spawn_run() changes, in this order. */
 static const int spawn_signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCHLD};
 #define SPAWN_NSIG (sizeof spawn_signals / sizeof *spawn_signals)
@@ -191,6 +206,7 @@ child_exec(const char *path, const char *const *argv, const struct envsnap *env,
 	int err;
 
 	child_reset_signals();
+	spawn_child_restore_umask();
 	execve(path, args.m, env->vars);
 	err = errno;
 	while (write(errfd, &err, sizeof err) < 0 && errno == EINTR)

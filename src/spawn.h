@@ -11,6 +11,7 @@
 #define ROLEHOP_SPAWN_H
 
 #include <signal.h>
+#include <sys/types.h>
 
 #include "creds.h"
 #include "envsnap.h"
@@ -41,6 +42,13 @@ void spawn_env_apply_creds(struct envsnap *env, const struct creds *c,
  * NULL path_env = "/bin:/usr/bin", as execvp). NULL when not found. Caller
  * frees. */
 char *spawn_find_program(const char *program, const char *path_env);
+
+/* rolehop runs with umask 077 (what it creates is private); the programs
+ * it starts (exec, shell, credential_process) get back the umask the
+ * operator started rolehop with, set here once by main(). */
+void spawn_set_user_umask(mode_t);
+/* In a forked child, before execve (async-signal-safe). */
+void spawn_child_restore_umask(void);
 
 /* fork + execve argv with env, wait for it, and return its exit status
  * (0-255), or 128 + signal number when it was killed. While the child

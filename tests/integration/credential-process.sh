@@ -41,6 +41,18 @@ t_assert_eq '["process", "assume-role"]' \
 t_assert_eq 888888888888 "$(t_json 'd["identity"]["account"]' "$T_OUT")" \
     "role assumed from process credentials"
 
+# The process runs with the operator's umask, not rolehop's private 077
+# (a credential helper's own cache files keep their usual modes).
+cat >>"$AWS_CONFIG_FILE" <<CFG
+
+[profile umask-process]
+credential_process = sh -c 'umask >"$T_DIR/process.umask"; exit 3'
+CFG
+t_run sh -c "umask 022 && exec \"\$0\" whoami umask-process" "$ROLEHOP"
+t_assert_eq 1 "$T_RC" "the umask process fails (exit 3)"
+t_assert_eq 0022 "$(cat "$T_DIR/process.umask")" \
+    "credential_process gets the caller's umask"
+
 # A failing credential_process: its status and message, exit 1.
 cat >>"$AWS_CONFIG_FILE" <<'CFG'
 

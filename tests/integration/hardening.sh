@@ -1,7 +1,8 @@
 #!/bin/sh
 # Process hardening (#6): a long-lived rolehop (exec, waiting for its
 # child) runs with umask 077 whatever its caller's umask (what it creates
-# is private even where it sets no mode), and is not dumpable
+# is private even where it sets no mode) while its child gets the caller's
+# umask back, and rolehop is not dumpable
 # (PR_SET_DUMPABLE 0): its /proc files (environ, mem, ...) belong to root,
 # so no other process of the same user can read its memory or ptrace it.
 # A non-dumpable process of root is owned by root either way, so when the
@@ -76,6 +77,11 @@ t_assert_eq "$uid" "$(awk '$1 == "Uid:" { print $2 }' "/proc/$rh/status")" \
     "rolehop's uid"
 t_assert_eq 0077 "$(sed -n 's/^Umask:[[:space:]]*//p' "/proc/$rh/status")" \
     "rolehop's umask (its caller's is 000)"
+# What the operator runs as the target creates files as usual: the child
+# gets the caller's umask back.
+t_assert_eq 0000 \
+    "$(sed -n 's/^Umask:[[:space:]]*//p' "/proc/$(child_of "$rh")/status")" \
+    "the umask of rolehop's child (its caller's)"
 
 if [ -n "$setpriv_missing" ]; then
     t_skip "setpriv (util-linux) is not installed: cannot run rolehop as an unprivileged user to see that it is not dumpable"
