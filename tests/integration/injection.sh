@@ -21,7 +21,8 @@
 # names with the same specials (one listed by a fake EKS, one pinned in
 # the rolehop config, with a newline) go through clusters --json, the
 # DescribeCluster path, kubeconfig (context, plugin args, the plugin run
-# as kubectl runs it) and the private kubeconfig of exec --cluster.
+# as kubectl runs it), the private kubeconfig of exec --cluster, and the
+# interface (K's kubeconfig, the shell's private one).
 # The marker files that any executed $() or backtick would create never
 # appear.
 . "${top_srcdir:-.}/tests/lib.sh"
@@ -330,5 +331,55 @@ check_cluster() {
 }
 check_cluster target-env "$C_LISTED" "listed cluster"
 check_cluster pinned-cluster "$C_PINNED" "pinned cluster"
+
+
+# The interface: the listed cluster shows, K writes a kubeconfig whose
+# plugin names it exactly (run as kubectl runs it: nothing runs), and the
+# shell's private kubeconfig names it too.
+ui_stop
+cat >"$T_DIR/fake-shell" <<EOF
+#!/bin/sh
+cp "\$KUBECONFIG" "$T_DIR/ui-shell.kubeconfig"
+exit 0
+EOF
+# ui_cluster_user KUBECONFIG CLUSTER: kubectl's view of KUBECONFIG with
+# only the user whose plugin names CLUSTER.
+ui_cluster_user() {
+    kubectl config view --raw --kubeconfig "$1" -o json >"$T_DIR/view-all.json" ||
+        t_fail "interface: kubectl cannot read $1"
+    C="$2" python3 -c 'import json, os, sys
+d = json.load(open(sys.argv[1]))
+d["users"] = [u for u in d["users"]
+              if os.environ["C"] in u["user"]["exec"]["args"]]
+json.dump(d, sys.stdout)' "$T_DIR/view-all.json"
+}
+rm -f "$HOME/.kube/config"
+ui_start 100 30 "$ROLEHOP"
+ui_wait_for " targets " 30
+ui_keys /
+ui_type target-env
+ui_wait_for "/ target-env"
+ui_keys Enter
+ui_wait_for "assumed-role/target-account-iam-role/xactarget" 30
+ui_wait_for "a'b \$(touch" 30
+ui_keys Tab K
+ui_wait_for "wrote context " 30
+ui_cluster_user "$HOME/.kube/config" "$C_LISTED" >"$T_DIR/view.json"
+t_assert_eq "[\"token\", \"target-env\", \"--cluster\", $(yq "$C_LISTED"), \"--region\", \"us-east-1\"]" \
+    "$(t_json 'd["users"][0]["user"]["exec"]["args"]' "$T_DIR/view.json")" \
+    "interface: K's plugin arguments name the cluster"
+run_plugin "$T_DIR/view.json" >"$T_DIR/plugin.json"
+rc=$?
+no_marker "interface: K's plugin"
+t_assert_eq 0 "$rc" "interface: K's plugin ran"
+ui_keys s
+ui_wait_for "back from the shell as target-env" 30
+ui_cluster_user "$T_DIR/ui-shell.kubeconfig" "$C_LISTED" >"$T_DIR/view.json"
+t_assert_eq "$C_LISTED" \
+    "$(t_json 'd["users"][0]["user"]["exec"]["args"][3]' "$T_DIR/view.json")" \
+    "interface: the shell's private kubeconfig names the cluster"
+ui_keys q
+ui_wait_exit 10
+no_marker "interface clusters"
 
 exit 0
