@@ -1,10 +1,10 @@
 #!/bin/sh
 # rolehop doctor: a healthy chain on moto, then one broken thing at a
-# time (static cycle, chained duration, missing and expired token, and on
-# the fault-injecting fake: AccessDenied on each hop, InvalidIdentityToken,
-# a skewed server clock, an unreachable endpoint), each with its verdict,
-# fix and exit status; --json checked as JSON every time; the token never
-# printed.
+# time (static cycle, missing source_profile, chained duration; missing,
+# expired and unreadable token, and on the fault-injecting fake:
+# AccessDenied on each hop, InvalidIdentityToken, a skewed server clock,
+# an unreachable endpoint), each with its verdict, fix and exit status;
+# --json checked as JSON every time; the token never printed.
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/integration/lib.sh"
 t_init
@@ -44,6 +44,9 @@ t_assert_eq '["token", "chain", "endpoint", "clock", "hop", "hop"]' \
     "healthy: checks in order"
 t_assert_contains "$(check token 1 detail)" "sub $SUB, aud sts.amazonaws.com" \
     "healthy: token claims"
+t_assert_contains "$(check token 1 detail)" \
+    "$T_TOKEN_FILE: iss https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE, sub" \
+    "healthy: the token's file and iss"
 t_assert_contains "$(check token 1 detail)" "left)" "healthy: token time left"
 t_assert_contains "$(check hop 2 detail)" \
     "arn:aws:sts::222222222222:assumed-role/target-account-iam-role/xactarget" \
@@ -145,6 +148,73 @@ t_assert_eq fail "$(check token 1 status)" "expired token: fails"
 t_assert_contains "$(check token 1 detail)" "(expired 2h00m ago)" \
     "expired token: how long ago"
 t_assert_contains "$(check token 1 fix)" "projected" "expired token: fix"
+t_assert_contains "$(check token 1 detail)" \
+    "iss https://oidc.eks.us-east-1.amazonaws.com/id/EXPIRED," \
+    "expired token: its iss"
+
+# --- A token file that exists but cannot be read: the fix is about its
+# mode, for the uid doctor runs as, not about projecting one. Root reads
+# any file whatever its mode, so this doctor runs as uid 65534, with
+# everything it needs in a directory that uid can traverse.
+if command -v setpriv >/dev/null 2>&1; then
+    U=$T_DIR/nobody
+    mkdir -p "$U/home" || t_error "cannot create $U"
+    chmod 711 "$T_DIR" && chmod 755 "$U" && chown 65534:65534 "$U/home" ||
+        t_error "cannot open $U to uid 65534"
+    cp "$T_TOKEN_FILE" "$U/token" && chmod 000 "$U/token" ||
+        t_error "cannot write $U/token"
+    cat >"$U/config" <<EOF
+[profile ci-unreadable]
+role_arn = $WI_ROLE
+web_identity_token_file = $U/token
+region = us-east-1
+EOF
+    chmod 644 "$U/config"
+    t_run env HOME="$U/home" XDG_CACHE_HOME="$U/home/.cache" \
+        XDG_CONFIG_HOME="$U/home/.config" AWS_CONFIG_FILE="$U/config" \
+        AWS_SHARED_CREDENTIALS_FILE="$U/no-credentials" \
+        setpriv --reuid=65534 --regid=65534 --clear-groups \
+        "$ROLEHOP" doctor --json ci-unreadable
+    t_assert_eq 1 "$T_RC" "unreadable token: exit status"
+    t_assert_file_not_contains "$T_OUT" "$SIG" "unreadable token: no token"
+    t_assert_eq fail "$(check token 1 status)" "unreadable token: fails"
+    t_assert_contains "$(check token 1 detail)" "$U/token" \
+        "unreadable token: names the file"
+    t_assert_contains "$(check token 1 detail)" "ermission denied" \
+        "unreadable token: says why"
+    fix=$(check token 1 fix)
+    t_assert_contains "$fix" "make $U/token readable by uid 65534" \
+        "unreadable token: fix names the file and the uid"
+    t_assert_not_contains "$fix" "annotation" \
+        "unreadable token: not the missing-token fix"
+    t_assert_eq skip "$(check hop 1 status)" "unreadable token: hop not tried"
+else
+    echo "setpriv is missing: the unreadable-token check is not run" >&2
+fi
+
+# --- A source_profile that does not exist: the chain fails before any
+# request, and the fix says to add that profile.
+cat >>"$AWS_CONFIG_FILE" <<'EOF'
+
+[profile orphan]
+role_arn = arn:aws:iam::222222222222:role/orphan
+source_profile = no-such-source
+region = us-east-1
+EOF
+doctor_json orphan
+t_assert_eq 1 "$T_RC" "missing source_profile: exit status"
+t_assert_eq fail "$(check chain None status)" "missing source_profile: chain fails"
+t_assert_contains "$(check chain None detail)" \
+    "source_profile 'no-such-source' does not exist" \
+    "missing source_profile: detail names it"
+t_assert_contains "$(check chain None fix)" \
+    "add that profile to the AWS config" "missing source_profile: fix"
+t_assert_eq skip "$(check endpoint None status)" \
+    "missing source_profile: no endpoint check"
+t_run "$ROLEHOP" doctor orphan
+t_assert_eq 1 "$T_RC" "missing source_profile text: exit status"
+t_assert_file_contains "$T_OUT" "fix: add that profile to the AWS config" \
+    "missing source_profile text: the fix"
 
 # --- The fake STS: one failure at a time.
 OK_WI='{"match": {"action": "AssumeRoleWithWebIdentity"},

@@ -204,6 +204,54 @@ t_assert_eq 1 "$T_RC" "wrong signature: fails"
 t_assert_eq 1 "$(fake_count AssumeRole)" "wrong signature: not retried"
 t_assert_file_not_contains "$T_ERR" "clock" "wrong signature: no clock talk"
 
+# skew_fixed WHAT STATUS OFFSET CODE MESSAGE: the first AssumeRole is
+# refused with CODE and a Date OFFSET seconds from ours; rolehop corrects
+# its clock, retries once, succeeds and says so.
+skew_fixed() {
+    use_fake "$OK_WI" \
+        "{\"match\": {\"action\": \"AssumeRole\"}, \"times\": 1, \"status\": $2,
+          \"headers\": {\"Date\": \"{{date:$3}}\"},
+          \"reply\": \"error:$4:$2:$5\"}" \
+        "$OK_AR" "$OK_GCI"
+    t_run "$ROLEHOP" --no-cache whoami target-env --json
+    no_crash "$1"
+    t_assert_eq 0 "$T_RC" "$1: corrected and succeeded"
+    t_assert_eq 2 "$(fake_count AssumeRole)" "$1: retried once"
+    if [ "$3" -gt 0 ]; then side="behind"; else side="ahead of"; fi
+    t_assert_file_matches "$T_ERR" \
+        "$4: the local clock is (599|600|601) s $side the server's" \
+        "$1: said on stderr"
+}
+
+# RequestTimeTooSkewed (the S3-style code) and RequestInTheFuture are skew
+# errors whatever their message says; AuthFailure (the EC2-style code) is
+# when the message says the signature expired.
+skew_fixed TooSkewed 403 600 RequestTimeTooSkewed \
+    "The difference between the request time and the current time is too large."
+skew_fixed InTheFuture 400 -600 RequestInTheFuture "Request is not yet valid"
+skew_fixed "AuthFailure skew" 401 600 AuthFailure \
+    "Signature expired: 20261202T000000Z is now earlier than 20261202T000500Z"
+
+# A skew error without a usable Date header cannot be corrected: no
+# retry (a second request signed with the same clock would fail the same
+# way), and the server's own error is what the user sees.
+for date in garbage "" "Thu, 99 Foo 2026 99:99:99 GMT"; do
+    use_fake "$OK_WI" \
+        "{\"match\": {\"action\": \"AssumeRole\"}, \"times\": 1, \"status\": 403,
+          \"headers\": {\"Date\": \"$date\"},
+          \"reply\": \"error:RequestTimeTooSkewed:403:The difference between the request time and the current time is too large.\"}" \
+        "$OK_AR" "$OK_GCI"
+    t_run "$ROLEHOP" --no-cache whoami target-env
+    no_crash "skew, Date '$date'"
+    t_assert_eq 1 "$T_RC" "skew, Date '$date': fails"
+    t_assert_eq 1 "$(fake_count AssumeRole)" "skew, Date '$date': not retried"
+    t_assert_file_contains "$T_ERR" \
+        "RequestTimeTooSkewed: The difference between the request time and the current time is too large." \
+        "skew, Date '$date': the server's error"
+    t_assert_file_not_contains "$T_ERR" "retrying once" \
+        "skew, Date '$date': no correction claimed"
+done
+
 # EKS says it with InvalidSignatureException; the correction is the same.
 use_fake "$OK_WI" "$OK_AR" \
     '{"match": {"method": "GET", "path": "/clusters"}, "times": 1,

@@ -3,7 +3,9 @@
 # that never answers (--timeout, retried, bounded in time), an oversized
 # answer, AWS_CA_BUNDLE naming a missing file, a plain-HTTP proxy from
 # http_proxy (and NO_PROXY), and TLS verification against a self-signed
-# HTTPS front of the fake: refused without the CA, accepted with
+# HTTPS front of the fake: refused without the CA (and with every usual
+# off switch: --no-verify-ssl, an empty ca_bundle or AWS_CA_BUNDLE,
+# CURL_CA_BUNDLE / SSL_CERT_FILE=/dev/null...), accepted with
 # AWS_CA_BUNDLE, refused again when the certificate names another host.
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/integration/lib.sh"
@@ -214,6 +216,39 @@ t_assert_file_contains "$T_ERR" "certificate" \
 t_assert_file_contains "$T_ERR" "AWS_CA_BUNDLE" \
     "self-signed without CA: hint"
 t_assert_eq 0 "$(fake_count)" "self-signed without CA: no request relayed"
+
+# --- Verification cannot be turned off (#6 item 4). No command-line
+# switch exists: the AWS CLI's --no-verify-ssl and curl's --insecure / -k
+# are usage errors, before any request.
+for opt in --no-verify-ssl --insecure -k --no-verify --verify-ssl=false; do
+    t_run env AWS_ENDPOINT_URL="$TLS_URL" "$ROLEHOP" --no-cache "$opt" \
+        whoami target-env
+    t_assert_eq 2 "$T_RC" "$opt: a usage error"
+    t_run env AWS_ENDPOINT_URL="$TLS_URL" "$ROLEHOP" --no-cache \
+        whoami target-env "$opt"
+    t_assert_eq 2 "$T_RC" "$opt after the command: a usage error"
+    t_assert_eq 0 "$(fake_count)" "$opt: no request relayed"
+done
+# The usual off switches of other tools, in the environment and the AWS
+# config, each with the self-signed front: still refused, nothing relayed.
+sed 's/^\(\[profile .*\]\)$/\1\nca_bundle =/' "$AWS_CONFIG_FILE" \
+    >"$T_DIR/config-ca-empty"
+sed 's|^\(\[profile .*\]\)$|\1\nca_bundle = /dev/null|' "$AWS_CONFIG_FILE" \
+    >"$T_DIR/config-ca-null"
+grep -q '^ca_bundle =$' "$T_DIR/config-ca-empty" ||
+    t_error "cannot write config-ca-empty"
+for sw in "AWS_CONFIG_FILE=$T_DIR/config-ca-empty" \
+    "AWS_CONFIG_FILE=$T_DIR/config-ca-null" \
+    AWS_CA_BUNDLE= AWS_CA_BUNDLE=/dev/null CURL_CA_BUNDLE=/dev/null \
+    SSL_CERT_FILE=/dev/null SSL_CERT_DIR=/dev/null CURL_SSL_NO_VERIFY=1 \
+    CURLOPT_SSL_VERIFYPEER=0 PYTHONHTTPSVERIFY=0 GIT_SSL_NO_VERIFY=1 \
+    NODE_TLS_REJECT_UNAUTHORIZED=0 AWS_VERIFY_SSL=false AWS_NO_VERIFY_SSL=1; do
+    t_run env AWS_ENDPOINT_URL="$TLS_URL" "$sw" "$ROLEHOP" --no-cache \
+        whoami target-env
+    t_assert_eq 1 "$T_RC" "$sw: still refused"
+    t_assert_file_contains "$T_ERR" "certificate" "$sw: a certificate error"
+    t_assert_eq 0 "$(fake_count)" "$sw: no request relayed"
+done
 
 # With the certificate as the CA bundle: the whole chain works over TLS.
 t_run env AWS_ENDPOINT_URL="$TLS_URL" AWS_CA_BUNDLE="$T_DIR/good.pem" \

@@ -16,6 +16,13 @@
 #     is refused as on the command line, K writes a kubeconfig whose
 #     plugin args name it; Enter opens the shell as exactly the
 #     quotes-and-$() target.
+# A target whose role and session names use every character IAM allows
+# besides letters and digits (+=,.@-_) goes through the same paths. Cluster
+# names with the same specials (one listed by a fake EKS, one pinned in
+# the rolehop config, with a newline) go through clusters --json, the
+# DescribeCluster path, kubeconfig (context, plugin args, the plugin run
+# as kubectl runs it), the private kubeconfig of exec --cluster, and the
+# interface (K's kubeconfig, the shell's private one).
 # The marker files that any executed $() or backtick would create never
 # appear.
 . "${top_srcdir:-.}/tests/lib.sh"
@@ -38,6 +45,11 @@ N_NEWLINE="line1
 line2 \$(touch $P.5)"
 N_YAML="key: v # c [a] {b} &x *y !t | > - ? % @ ,"
 ALIAS="ctx 'q' \"dq\" \$(touch $P.6) #c: [x]"
+# Every character IAM allows in a role name and a session name besides
+# letters and digits (+=,.@-_), for a target named after them too.
+ROLE="r+=,.@-_x"
+SESSION="s+=,.@-_y"
+N_ROLE="$ROLE as $SESSION"
 cat >>"$AWS_CONFIG_FILE" <<EOF
 
 [profile "$N_PROFILE"]
@@ -70,6 +82,10 @@ targets:
       - name: dev-main
         region: us-east-1
         alias: $(yq "$ALIAS")
+  - name: $(yq "$N_ROLE")
+    role_arn: arn:aws:iam::222222222222:role/p+=,.@-_/$ROLE
+    source: ci-env
+    session_name: $(yq "$SESSION")
 EOF
 ROLEHOP_CONFIG=$RHCONFIG
 export ROLEHOP_CONFIG
@@ -78,6 +94,21 @@ no_marker() {
         [ -e "$m" ] && t_fail "$1: something ran a \$() or backtick ($m)"
     done
     return 0
+}
+
+# run_plugin VIEW.json: run the first user's exec plugin the way kubectl
+# does (execve of command and args, no shell, with its env); print its
+# output.
+run_plugin() {
+    python3 - "$1" <<'EOF'
+import json, os, subprocess, sys
+d = json.load(open(sys.argv[1]))
+ex = d["users"][0]["user"]["exec"]
+env = dict(os.environ)
+env.update({e["name"]: e["value"] for e in ex.get("env") or []})
+sys.stdout.write(subprocess.run([ex["command"]] + ex["args"], env=env,
+                                stdout=subprocess.PIPE, check=True).stdout.decode())
+EOF
 }
 
 # check NAME ROLE SESSION [noini [CONTEXT]]: every command-line path for one target.
@@ -113,15 +144,7 @@ check() {
         "$(t_json 'd["users"][0]["user"]["exec"]["args"][2:]' "$T_DIR/view.json")" \
         "$what: the exec plugin's other arguments"
     # Run the plugin as kubectl does: execve of command and args, its env.
-    python3 - "$T_DIR/view.json" >"$T_DIR/plugin.json" <<'EOF' ||
-import json, os, subprocess, sys
-d = json.load(open(sys.argv[1]))
-ex = d["users"][0]["user"]["exec"]
-env = dict(os.environ)
-env.update({e["name"]: e["value"] for e in ex.get("env") or []})
-sys.stdout.write(subprocess.run([ex["command"]] + ex["args"], env=env,
-                                stdout=subprocess.PIPE, check=True).stdout.decode())
-EOF
+    run_plugin "$T_DIR/view.json" >"$T_DIR/plugin.json" ||
         t_fail "$what: the exec plugin failed"
     t_assert_contains "$(t_json 'd["status"]["token"][:11]' "$T_DIR/plugin.json")" \
         "k8s-aws-v1." "$what: the plugin printed a token"
@@ -164,6 +187,7 @@ check "$N_PROFILE" from-profile inj-profile
 check "$N_SHELL" shell-specials inj-shell
 check "$N_NEWLINE" newline inj-newline noini
 check "$N_YAML" yaml-specials inj-yaml ini "$ALIAS"
+check "$N_ROLE" "$ROLE" "$SESSION"
 # The per-cluster alias names the context, verbatim.
 t_assert_eq "$ALIAS" "$(kubectl config current-context \
     --kubeconfig "$T_DIR/kc-inj-yaml")" "alias: the context name"
@@ -224,4 +248,138 @@ t_assert_eq "$N_SHELL" "$(cat "$T_DIR/ui-target")" \
 ui_keys q
 ui_wait_exit 10
 no_marker "interface"
+
+# --- Cluster names. EKS itself allows only [0-9A-Za-z_-] but rolehop must
+# stay safe with whatever the server or the configuration says: one
+# name comes back from the (fake) EKS API, one is pinned in the rolehop
+# configuration. Each one goes into the DescribeCluster path (encoded),
+# clusters --json, the kubeconfig (context, exec plugin args, run the way
+# kubectl runs them) and the private kubeconfig of exec --cluster.
+C_LISTED="a'b \$(touch $P.7) \"q\" x: y \`touch $P.8\` & | #c [l] {m} *z"
+C_PINNED="p'n \$(touch $P.9) \"dq\" k: v # c
+second line \`touch $P.10\` !t > ? %"
+cat >>"$RHCONFIG" <<EOF
+  - name: pinned-cluster
+    role_arn: arn:aws:iam::222222222222:role/pinned
+    source: ci-env
+    clusters:
+      - name: $(yq "$C_PINNED")
+        region: us-east-1
+EOF
+# describe_rule NAME: the fake's DescribeCluster answer for NAME, on the
+# path rolehop must ask (NAME percent-encoded, / included).
+describe_rule() {
+    N="$1" python3 -c 'import json, os, urllib.parse
+n = os.environ["N"]
+print(json.dumps({"match": {"method": "GET",
+                            "path": "/clusters/" + urllib.parse.quote(n, safe="")},
+                  "body": {"cluster": {"name": n, "status": "ACTIVE",
+                           "version": "1.30",
+                           "arn": "arn:aws:eks:us-east-1:222222222222:cluster/x",
+                           "endpoint": "https://127.0.0.1:9",
+                           "certificateAuthority": {"data": "Zm9v"},
+                           "createdAt": 1767323045}}}))'
+}
+use_fake \
+    '{"match": {"action": "AssumeRoleWithWebIdentity"}, "reply": "assume_role_web_identity"}' \
+    '{"match": {"action": "AssumeRole"}, "reply": "assume_role"}' \
+    '{"match": {"action": "GetCallerIdentity"}, "reply": "get_caller_identity"}' \
+    "$(N="$C_LISTED" python3 -c 'import json, os
+print(json.dumps({"match": {"method": "GET", "path": "/clusters"},
+                  "body": {"clusters": [os.environ["N"]]}}))')" \
+    "$(describe_rule "$C_LISTED")" "$(describe_rule "$C_PINNED")"
+
+t_run "$ROLEHOP" --no-cache clusters target-env --region us-east-1 --json
+t_assert_eq 0 "$T_RC" "listed cluster: clusters --json"
+t_json 'd' "$T_OUT" >/dev/null || t_fail "listed cluster: clusters --json is not JSON"
+t_assert_eq "$C_LISTED" \
+    "$(t_json '[k for t in d["targets"] for k in t["clusters"]][0]["name"]' "$T_OUT")" \
+    "listed cluster: the name in clusters --json"
+no_marker "clusters --json"
+
+# check_cluster TARGET CLUSTER WHAT
+check_cluster() {
+    kc=$T_DIR/kc-cluster-$3
+    t_run "$ROLEHOP" --no-cache kubeconfig "$1" --cluster "$2" --region us-east-1 \
+        --kubeconfig "$kc"
+    t_assert_eq 0 "$T_RC" "$3: kubeconfig"
+    kubectl config view --raw --kubeconfig "$kc" -o json >"$T_DIR/view.json" ||
+        t_fail "$3: kubectl cannot read the kubeconfig"
+    # Run the plugin as kubectl does (execve of command and args, its env)
+    # before looking at the args: whatever the args say, nothing runs.
+    run_plugin "$T_DIR/view.json" >"$T_DIR/plugin.json"
+    rc=$?
+    no_marker "$3: the exec plugin"
+    t_assert_eq 0 "$rc" "$3: the exec plugin ran"
+    t_assert_contains "$(t_json 'd["status"]["token"][:11]' "$T_DIR/plugin.json")" \
+        "k8s-aws-v1." "$3: the plugin printed a token"
+    t_assert_eq "rolehop:$1:us-east-1:$2" \
+        "$(t_json 'd["current-context"]' "$T_DIR/view.json")" "$3: the context name"
+    t_assert_eq "[\"token\", \"$1\", \"--cluster\", $(yq "$2"), \"--region\", \"us-east-1\"]" \
+        "$(t_json 'd["users"][0]["user"]["exec"]["args"]' "$T_DIR/view.json")" \
+        "$3: the exec plugin's arguments, the cluster name verbatim"
+
+    t_run "$ROLEHOP" --no-cache exec "$1" --cluster "$2" --region us-east-1 -- \
+        kubectl config view --raw -o json
+    t_assert_eq 0 "$T_RC" "$3: exec --cluster"
+    t_assert_eq "$2" "$(t_json 'd["users"][0]["user"]["exec"]["args"][3]' "$T_OUT")" \
+        "$3: the private kubeconfig's --cluster argument"
+    t_assert_eq "rolehop:$1:us-east-1:$2" \
+        "$(t_json 'd["contexts"][0]["name"]' "$T_OUT")" \
+        "$3: the private kubeconfig's context"
+    no_marker "$3"
+}
+check_cluster target-env "$C_LISTED" "listed cluster"
+check_cluster pinned-cluster "$C_PINNED" "pinned cluster"
+
+
+# The interface: the listed cluster shows, K writes a kubeconfig whose
+# plugin names it exactly (run as kubectl runs it: nothing runs), and the
+# shell's private kubeconfig names it too.
+ui_stop
+cat >"$T_DIR/fake-shell" <<EOF
+#!/bin/sh
+cp "\$KUBECONFIG" "$T_DIR/ui-shell.kubeconfig"
+exit 0
+EOF
+# ui_cluster_user KUBECONFIG CLUSTER: kubectl's view of KUBECONFIG with
+# only the user whose plugin names CLUSTER.
+ui_cluster_user() {
+    kubectl config view --raw --kubeconfig "$1" -o json >"$T_DIR/view-all.json" ||
+        t_fail "interface: kubectl cannot read $1"
+    C="$2" python3 -c 'import json, os, sys
+d = json.load(open(sys.argv[1]))
+d["users"] = [u for u in d["users"]
+              if os.environ["C"] in u["user"]["exec"]["args"]]
+json.dump(d, sys.stdout)' "$T_DIR/view-all.json"
+}
+rm -f "$HOME/.kube/config"
+ui_start 100 30 "$ROLEHOP"
+ui_wait_for " targets " 30
+ui_keys /
+ui_type target-env
+ui_wait_for "/ target-env"
+ui_keys Enter
+ui_wait_for "assumed-role/target-account-iam-role/xactarget" 30
+ui_wait_for "a'b \$(touch" 30
+ui_keys Tab K
+ui_wait_for "wrote context " 30
+ui_cluster_user "$HOME/.kube/config" "$C_LISTED" >"$T_DIR/view.json"
+t_assert_eq "[\"token\", \"target-env\", \"--cluster\", $(yq "$C_LISTED"), \"--region\", \"us-east-1\"]" \
+    "$(t_json 'd["users"][0]["user"]["exec"]["args"]' "$T_DIR/view.json")" \
+    "interface: K's plugin arguments name the cluster"
+run_plugin "$T_DIR/view.json" >"$T_DIR/plugin.json"
+rc=$?
+no_marker "interface: K's plugin"
+t_assert_eq 0 "$rc" "interface: K's plugin ran"
+ui_keys s
+ui_wait_for "back from the shell as target-env" 30
+ui_cluster_user "$T_DIR/ui-shell.kubeconfig" "$C_LISTED" >"$T_DIR/view.json"
+t_assert_eq "$C_LISTED" \
+    "$(t_json 'd["users"][0]["user"]["exec"]["args"][3]' "$T_DIR/view.json")" \
+    "interface: the shell's private kubeconfig names the cluster"
+ui_keys q
+ui_wait_exit 10
+no_marker "interface clusters"
+
 exit 0

@@ -1098,6 +1098,90 @@ test_retry_delay(void **state)
 	assert_in_range(retry_delay_ms(1, 1.0), 0, 999);
 }
 
+/* Which errors mean "your clock is off" and are worth one re-signed retry
+ * with the server's Date (#6 item 5). The table covers every code the
+ * classifier knows, with messages that do and do not name the expiry. */
+static void
+test_retry_is_clock_skew(void **state)
+{
+	static const struct {
+		const char *code;
+		const char *message;
+		bool skew;
+	} cases[] = {
+	    /* Always skew, whatever the message says. */
+	    {"RequestTimeTooSkewed",
+	     "The difference between the request time and the current time "
+	     "is too large.",
+	     true},
+	    {"RequestTimeTooSkewed", "", true},
+	    {"RequestTimeTooSkewed", NULL, true},
+	    {"RequestExpired", "Request has expired.", true},
+	    {"RequestExpired", NULL, true},
+	    {"RequestInTheFuture", "Request is not yet valid.", true},
+	    {"RequestInTheFuture", NULL, true},
+	    /* Skew only when the message says the signature's time is off. */
+	    {"SignatureDoesNotMatch",
+	     "Signature expired: 20260101T000000Z is now earlier than "
+	     "20260101T000500Z (20260101T001000Z - 5 min.)",
+	     true},
+	    {"SignatureDoesNotMatch",
+	     "Signature not yet current: 20260101T010000Z is still later "
+	     "than 20260101T000500Z (20260101T000000Z + 5 min.)",
+	     true},
+	    {"SignatureDoesNotMatch",
+	     "The request signature we calculated does not match the "
+	     "signature you provided.",
+	     false},
+	    {"SignatureDoesNotMatch", "", false},
+	    {"SignatureDoesNotMatch", NULL, false},
+	    {"InvalidSignatureException",
+	     "Signature expired: 20260101T000000Z is now earlier than "
+	     "20260101T000500Z",
+	     true},
+	    {"InvalidSignatureException",
+	     "Signature not yet current: 20260101T010000Z", true},
+	    {"InvalidSignatureException",
+	     "The request signature we calculated does not match", false},
+	    {"InvalidSignatureException", NULL, false},
+	    {"AuthFailure", "Signature expired: 20260101T000000Z", true},
+	    {"AuthFailure", "Signature not yet current: 20260101T010000Z",
+	     true},
+	    {"AuthFailure",
+	     "AWS was not able to validate the provided access credentials",
+	     false},
+	    {"AuthFailure", NULL, false},
+	    /* The phrase is case-sensitive and must be the whole phrase. */
+	    {"SignatureDoesNotMatch", "signature expired", false},
+	    {"SignatureDoesNotMatch", "Signature", false},
+	    /* Other codes never, even with the phrase. */
+	    {"AccessDenied", "Signature expired: 20260101T000000Z", false},
+	    {"ExpiredToken",
+	     "The security token included in the request is expired", false},
+	    {"InvalidClientTokenId", "Signature expired", false},
+	    {"Throttling", "Rate exceeded", false},
+	    /* Codes are exact: no prefix, suffix or case folding. */
+	    {"requesttimetooskewed", NULL, false},
+	    {"RequestTimeTooSkewedX", NULL, false},
+	    {"RequestTime", NULL, false},
+	    {"AuthFailureX", "Signature expired", false},
+	    /* No code: never skew. */
+	    {"", "Signature expired", false},
+	    {NULL, "Signature expired", false},
+	    {NULL, NULL, false},
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		bool got = retry_is_clock_skew(cases[i].code, cases[i].message);
+
+		if (got != cases[i].skew)
+			fail_msg("case %zu: retry_is_clock_skew(%s, %s) = %d",
+			         i, cases[i].code ? cases[i].code : "NULL",
+			         cases[i].message ? cases[i].message : "NULL",
+			         (int)got);
+	}
+}
+
 int
 main(void)
 {
@@ -1143,6 +1227,7 @@ main(void)
 	    cmocka_unit_test(test_retry_allowed),
 	    cmocka_unit_test(test_retry_quota_exhausted),
 	    cmocka_unit_test(test_retry_delay),
+	    cmocka_unit_test(test_retry_is_clock_skew),
 	};
 
 	jsonutil_init();
