@@ -155,7 +155,9 @@ t_assert_contains "$(check token 1 detail)" \
 # --- A token file that exists but cannot be read: the fix is about its
 # mode, for the uid doctor runs as, not about projecting one. Root reads
 # any file whatever its mode, so this doctor runs as uid 65534, with
-# everything it needs in a directory that uid can traverse.
+# everything it needs in a directory that uid can traverse. The binary
+# itself (ROLEHOP_BIN): under check-valgrind the wrapper's log directory
+# is not that uid's to write.
 if command -v setpriv >/dev/null 2>&1; then
     U=$T_DIR/nobody
     mkdir -p "$U/home" || t_error "cannot create $U"
@@ -174,7 +176,7 @@ EOF
         XDG_CONFIG_HOME="$U/home/.config" AWS_CONFIG_FILE="$U/config" \
         AWS_SHARED_CREDENTIALS_FILE="$U/no-credentials" \
         setpriv --reuid=65534 --regid=65534 --clear-groups \
-        "$ROLEHOP" doctor --json ci-unreadable
+        "$ROLEHOP_BIN" doctor --json ci-unreadable
     t_assert_eq 1 "$T_RC" "unreadable token: exit status"
     t_assert_file_not_contains "$T_OUT" "$SIG" "unreadable token: no token"
     t_assert_eq fail "$(check token 1 status)" "unreadable token: fails"
