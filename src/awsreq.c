@@ -67,6 +67,19 @@ awsctx_done(struct awsctx *ctx)
 	ctx->deferred_tail = NULL;
 }
 
+/* Take the oldest deferred call off the queue and start it. */
+static void
+start_one(struct awsctx *ctx)
+{
+	struct aws_deferred *d = ctx->deferred;
+
+	ctx->deferred = d->next;
+	if (ctx->deferred == NULL)
+		ctx->deferred_tail = NULL;
+	d->start(d->arg);
+	free(d);
+}
+
 /* Start deferred calls while slots are free (all of them when
  * cancelling). A start function may finish its call at once, whose
  * callback may defer more: the loop picks those up instead of nesting. */
@@ -77,15 +90,8 @@ start_deferred(struct awsctx *ctx)
 		return;
 	ctx->starting = 1;
 	while (ctx->deferred &&
-	       (ctx->cancelling || ctx->inflight < ctx->max_inflight)) {
-		struct aws_deferred *d = ctx->deferred;
-
-		ctx->deferred = d->next;
-		if (ctx->deferred == NULL)
-			ctx->deferred_tail = NULL;
-		d->start(d->arg);
-		free(d);
-	}
+	       (ctx->cancelling || ctx->inflight < ctx->max_inflight))
+		start_one(ctx);
 	ctx->starting = 0;
 }
 
@@ -118,7 +124,10 @@ void
 awsreq_cancel_all(struct awsctx *ctx)
 {
 	ctx->cancelling = 1;
-	start_deferred(ctx);
+	/* Not start_deferred(): it does nothing when this is called from a
+	 * callback inside it. Each call started now ends at once. */
+	while (ctx->deferred)
+		start_one(ctx);
 	http_cancel_all(ctx->http);
 	ctx->cancelling = 0;
 }

@@ -77,7 +77,8 @@ struct aws_result {
 typedef void aws_done_fn(void *arg, const struct aws_result *);
 
 void awsctx_init(struct awsctx *, struct http *);
-/* Forget deferred calls without starting them (nothing is called back). */
+/* Forget deferred calls without starting them (nothing is called back:
+ * call it once everything has run, or after awsreq_cancel_all()). */
 void awsctx_done(struct awsctx *);
 void awsreq_submit(struct awsctx *, const struct aws_call *, aws_done_fn *,
                    void *arg);

@@ -194,10 +194,20 @@ run(struct cli *c, struct model *m, struct uidriver *d)
 		/* Whatever the network changed is painted on the next pass. */
 		r |= REACT_REDRAW;
 		/* Keys typed ahead wait while a request is pending: they
-		 * must not replace it. */
+		 * must not replace it. Those typed while a shell waits for
+		 * its cluster were meant for the shell (see uidriver.h). */
 		while (!(r & (REACT_SUSPEND | REACT_QUIT)) &&
-		       m->request.kind == REQ_NONE && (key = input_next()) >= 0)
-			r |= model_key(m, key, time(NULL));
+		       m->request.kind == REQ_NONE &&
+		       uidriver_keys(d) != UIKEYS_HOLD &&
+		       (key = input_next()) >= 0) {
+			if (uidriver_keys(d) == UIKEYS_ALL ||
+			    key == ACTION_KEY_RESIZE) {
+				r |= model_key(m, key, time(NULL));
+			} else if (key == ACTION_KEY_ESCAPE) {
+				uidriver_cancel(d, time(NULL));
+				r |= REACT_REDRAW;
+			}
+		}
 	}
 	frame_free(&f);
 	return end;

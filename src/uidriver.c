@@ -156,6 +156,24 @@ uidriver_done(struct uidriver *d)
 	action_clear(&d->act);
 }
 
+enum uidriver_keys
+uidriver_keys(const struct uidriver *d)
+{
+	if (d->act.kind != REQ_SHELL)
+		return UIKEYS_ALL;
+	return d->act.ready ? UIKEYS_HOLD : UIKEYS_ESCAPE;
+}
+
+void
+uidriver_cancel(struct uidriver *d, time_t now)
+{
+	if (d->act.kind == REQ_NONE)
+		return;
+	model_set_status(d->m, STATUS_INFO, now, "cancelled: nothing done");
+	/* Its answer, when it comes, is ignored (kind REQ_NONE). */
+	action_clear(&d->act);
+}
+
 /* The DescribeCluster of an action. */
 struct action_job {
 	struct uidriver *d;
@@ -215,8 +233,10 @@ action_begin(struct uidriver *d, const struct ui_request *r, time_t now)
 		return;
 	}
 	model_set_status(d->m, STATUS_INFO, now,
-	                 "describing %s in %s for its endpoint and CA...",
-	                 k->name, k->region);
+	                 "describing %s in %s for its endpoint and CA...%s",
+	                 k->name, k->region,
+	                 a->kind == REQ_SHELL ? " (Escape cancels the shell)"
+	                                      : "");
 	j = xcalloc(1, sizeof *j);
 	j->d = d;
 	j->gen = a->gen;
@@ -238,7 +258,13 @@ write_kubeconfig(struct uidriver *d, time_t now)
 	bool updated = false;
 	struct err e;
 
-	if (!a->has_cluster || d->kubeconfig_path == NULL) {
+	if (!a->has_cluster) {
+		model_set_status(d->m, STATUS_ERROR, now,
+		                 "%s has no cluster to write a kubeconfig for",
+		                 u->t->name);
+		return;
+	}
+	if (d->kubeconfig_path == NULL) {
 		model_set_status(d->m, STATUS_ERROR, now,
 		                 "no kubeconfig to write (HOME is not set)");
 		return;
@@ -255,11 +281,33 @@ write_kubeconfig(struct uidriver *d, time_t now)
 	kubeentry_done(&b);
 }
 
+/* A waiting action is carried out only if its target still has the
+ * credentials it was asked for with (a refresh may have failed). */
+static bool
+action_target_ready(struct uidriver *d, time_t now)
+{
+	const struct ui_target *u = &d->m->targets[d->act.target];
+
+	if (u->state == UI_READY && creds_valid(&u->creds))
+		return true;
+	model_set_status(d->m, STATUS_ERROR, now,
+	                 "%s is no longer assumed: nothing done", u->t->name);
+	return false;
+}
+
 unsigned
 uidriver_work(struct uidriver *d, time_t now)
 {
 	struct model *m = d->m;
 
+	/* The request first: it names a cluster by its index in the list a
+	 * discovery started below could replace. */
+	if (m->request.kind == REQ_KUBECONFIG || m->request.kind == REQ_SHELL) {
+		struct ui_request r = m->request;
+
+		m->request.kind = REQ_NONE;
+		action_begin(d, &r, now);
+	}
 	for (size_t i = 0; i < m->ntargets; i++) {
 		struct ui_target *u = &m->targets[i];
 		bool assume =
@@ -285,14 +333,12 @@ uidriver_work(struct uidriver *d, time_t now)
 		if (fg)
 			d->foreground(d->foreground_arg, false, u->t->name);
 	}
-	if (m->request.kind == REQ_KUBECONFIG || m->request.kind == REQ_SHELL) {
-		struct ui_request r = m->request;
-
-		m->request.kind = REQ_NONE;
-		action_begin(d, &r, now);
-	}
 	if (d->act.kind == REQ_NONE || !d->act.ready)
 		return REACT_NONE;
+	if (!action_target_ready(d, now)) {
+		action_clear(&d->act);
+		return REACT_REDRAW;
+	}
 	if (d->act.kind == REQ_SHELL)
 		return REACT_SUSPEND;
 	write_kubeconfig(d, now);

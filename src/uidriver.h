@@ -12,8 +12,10 @@
  * The model keeps no CA bundles (1-2 KB a cluster, and the interface may
  * list thousands of clusters): an action on a cluster first describes it
  * again, asynchronously, and is carried out with the fresh endpoint and
- * CA when the answer is in. Keys keep working meanwhile; a new action
- * replaces one still waiting.
+ * CA when the answer is in. While a kubeconfig write waits, keys keep
+ * working (a new action replaces the waiting one); while a shell waits,
+ * keys typed were meant for the shell, not the interface: Escape cancels
+ * it, others are dropped, and once it is ready they are left for it.
  *
  * Ownership: the driver borrows the engine, the model and the context,
  * which must outlive it. A prepared shell owns its environment and
@@ -60,6 +62,15 @@ struct uidriver {
 unsigned uidriver_work(struct uidriver *, time_t now);
 /* Free what the driver holds (an action still waiting). */
 void uidriver_done(struct uidriver *);
+/* What the loop does with keys (see above). */
+enum uidriver_keys {
+	UIKEYS_ALL,    /* they are the interface's */
+	UIKEYS_ESCAPE, /* a shell waits: Escape cancels it, others drop */
+	UIKEYS_HOLD,   /* the shell starts now: leave them for it */
+};
+enum uidriver_keys uidriver_keys(const struct uidriver *);
+/* Forget the waiting action (Escape); its answer will be ignored. */
+void uidriver_cancel(struct uidriver *, time_t now);
 
 /* The shell of the model's request, ready to run. */
 struct uishell {

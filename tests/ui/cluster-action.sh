@@ -3,8 +3,10 @@
 # bundles (1-2 KB a cluster), so K and s first send a DescribeCluster and
 # act on its answer. Against the fake STS/EKS: the endpoint and CA written
 # are the ones of that second answer, not of the discovery; keys keep
-# working while it is slow; a cluster gone meanwhile is said, and nothing
-# is written; the shell's private kubeconfig gets the fresh CA too.
+# working while it is slow (for a shell, keys typed meanwhile are not the
+# interface's, and Escape cancels it); a cluster gone meanwhile is said,
+# and nothing is written; the shell's private kubeconfig gets the fresh CA
+# too.
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/ui/lib.sh"
@@ -95,9 +97,19 @@ ui_wait_for "gone in us-east-1: ResourceNotFoundException" 20
 ui_wait_for "nothing done"
 cmp -s "$KCFG" "$T_DIR/before" || t_fail "the kubeconfig changed for gone"
 
+# --- s on c1, then keys while it is described: they were typed for the
+# shell, so q and j do nothing; Escape cancels the shell.
+ui_keys k s
+ui_wait_for "(Escape cancels the shell)"
+ui_keys q j
+ui_keys Escape
+ui_wait_for "cancelled: nothing done" 20
+[ -e "$T_DIR/shell.kubeconfig" ] && t_fail "a cancelled shell ran"
+ui_wait_for "dev" # still running: q was not taken for the interface
+
 # --- s on c1: the shell's private kubeconfig has the fresh CA as well
 # (the discovery after the shell describes c1 once more).
-ui_keys k s
+ui_keys s
 ui_wait_for "back from the shell as dev (exit 0)" 20
 t_assert_eq "$NEW_CA" \
     "$(kube "$T_DIR/shell.kubeconfig" c1 certificate-authority-data)" \
