@@ -74,7 +74,8 @@ struct item {
 	int done;              /* 1-based position in finish order, 0 = not */
 	int done_inside_start; /* finished before awsreq_submit() returned */
 	enum status status;
-	char msg[1024]; /* as struct err */
+	char msg[1024];  /* as struct err */
+	int cancels_all; /* start() calls awsreq_cancel_all() instead */
 };
 
 /* Lives on the heap so callbacks run from the teardown (after a failed
@@ -164,6 +165,10 @@ start(void *arg)
 	it->started = fx->nstarted;
 	it->inflight_at_start = fx->ctx.inflight;
 	it->finished_at_start = fx->nfinished;
+	if (it->cancels_all) {
+		awsreq_cancel_all(&fx->ctx);
+		return;
+	}
 	if (it->path == NULL) {
 		it->reported = 1; /* told its own caller; no call made */
 		return;
@@ -383,6 +388,32 @@ test_cancel_all(void **state)
 	assert_idle(fx);
 }
 
+/* 5b. awsreq_cancel_all() from a start function, that is from inside the
+ * loop that starts deferred calls: the calls deferred after it still end
+ * cancelled, none goes out. */
+static void
+test_cancel_all_from_a_start(void **state)
+{
+	struct fx *fx = *state;
+
+	fx->it[1].path = "/hang";
+	submit(&fx->it[0]); /* /ok: its end starts the deferred calls */
+	submit(&fx->it[1]);
+	fx->it[2].cancels_all = 1;
+	for (int i = 2; i < 5; i++)
+		defer(fx, i);
+	assert_int_equal(awsreq_deferred(&fx->ctx), 3);
+	http_run(fx->h);
+	assert_ok(&fx->it[0]);
+	assert_int_equal(fx->it[2].started, 1);
+	assert_true(fx->it[3].done_inside_start);
+	assert_cancelled(&fx->it[3]);
+	assert_true(fx->it[4].done_inside_start);
+	assert_cancelled(&fx->it[4]);
+	assert_cancelled(&fx->it[1]);
+	assert_idle(fx);
+}
+
 /* 6. awsctx_done() drops (and frees: ASan) calls never started; none of
  * them starts later. */
 static void
@@ -417,6 +448,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_sync_failure_does_not_stall,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cancel_all, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cancel_all_from_a_start, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_done_frees_unstarted, setup,
 	                                    teardown),
 	};
