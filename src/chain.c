@@ -58,6 +58,7 @@ struct chain_run {
 	struct endpoint sts;
 	char (*keys)[65];
 	size_t next; /* the hop being worked on */
+	bool fresh;  /* asked for fresh credentials: no disk cache */
 	chain_done_fn *done;
 	void *arg;
 	/* IMDS: the session token and role, between its three requests. */
@@ -258,6 +259,17 @@ memo_new(struct engine *eng, const char *key)
 	m->next = eng->memos;
 	eng->memos = m;
 	return m;
+}
+
+/* A finished memo becomes pending again, to be assumed anew. */
+static void
+memo_restart(struct memo *m)
+{
+	creds_done(&m->creds);
+	creds_init(&m->creds);
+	m->from_cache = false;
+	m->clamped_from = 0;
+	m->state = MEMO_PENDING;
 }
 
 static void
@@ -827,6 +839,17 @@ run_step(struct chain_run *r)
 		m = memo_find(r->eng, r->keys[r->next]);
 		if (m == NULL)
 			break;
+		if (r->fresh && m->state == MEMO_DONE && m->from_cache) {
+			/* Another run (the discovery that came with a refresh)
+			 * took this hop from the disk cache after this one
+			 * began: this one asked for fresh credentials. */
+			memo_restart(m);
+			w = xcalloc(1, sizeof *w);
+			w->run = r;
+			m->waiters = w;
+			start_hop(r, m);
+			return;
+		}
 		if (m->state == MEMO_PENDING) {
 			w = xcalloc(1, sizeof *w);
 			w->run = r;
@@ -940,6 +963,7 @@ chain_assume(struct engine *eng, const struct target *t, chain_done_fn *done,
 	r->res = res;
 	r->done = done;
 	r->arg = arg;
+	r->fresh = eng->fresh;
 	if (t->error) {
 		err_set(&e, t->error_status, "%s: %s", t->name, t->error);
 		if (t->error_hint)

@@ -25,6 +25,12 @@ cluster_json() { # NAME ENDPOINT CA
 fake_start "[
   {\"match\": {\"action\": \"AssumeRoleWithWebIdentity\"},
    \"reply\": \"assume_role_web_identity\"},
+  {\"match\": {\"action\": \"AssumeRole\",
+             \"form\": {\"RoleArn\": \"arn:aws:iam::666666666666:role/lost\"}},
+   \"times\": 1, \"reply\": \"assume_role\"},
+  {\"match\": {\"action\": \"AssumeRole\",
+             \"form\": {\"RoleArn\": \"arn:aws:iam::666666666666:role/lost\"}},
+   \"reply\": \"error:AccessDenied:403:User is not authorized any more\"},
   {\"match\": {\"action\": \"AssumeRole\"}, \"reply\": \"assume_role\"},
   {\"match\": {\"action\": \"GetCallerIdentity\"},
    \"reply\": \"get_caller_identity\"},
@@ -48,6 +54,10 @@ regions: [us-east-1]
 targets:
   - name: dev
     role_arn: arn:aws:iam::222222222222:role/dev-admin
+    source: ci-env
+    session_name: xactarget
+  - name: lost
+    role_arn: arn:aws:iam::666666666666:role/lost
     source: ci-env
     session_name: xactarget
 EOF
@@ -114,6 +124,23 @@ ui_wait_for "back from the shell as dev (exit 0)" 20
 t_assert_eq "$NEW_CA" \
     "$(kube "$T_DIR/shell.kubeconfig" c1 certificate-authority-data)" \
     "s: the private kubeconfig has the fresh CA"
+
+# --- lost's credentials go while its K waits (a refresh is denied): the
+# answer comes, nothing is written.
+ui_keys Tab j
+ui_wait_for "assumed-role/lost/xactarget"
+ui_wait_for "gone"
+ui_keys Tab K
+ui_wait_for "describing c1 in us-east-1"
+ui_keys r
+ui_wait_for "lost is no longer assumed: nothing done" 20
+# r assumed every hop again, though the discovery it started took lost's
+# role from the disk cache meanwhile.
+t_assert_eq 2 "$(fake_log "len([r for r in d if r['form'].get('RoleArn') == 'arn:aws:iam::666666666666:role/lost'])")" \
+    "r: lost's role assumed again"
+kubectl config get-contexts -o name --kubeconfig "$KCFG" >"$T_DIR/contexts"
+t_assert_file_not_contains "$T_DIR/contexts" "rolehop:lost:" \
+    "no context for a target that lost its credentials"
 
 ui_keys q
 ui_wait_exit 5
