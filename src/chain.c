@@ -832,7 +832,7 @@ start_hop(struct chain_run *r, struct memo *m)
 static void
 run_step(struct chain_run *r)
 {
-	struct memo *m;
+	struct memo *m = NULL;
 	struct waiter *w;
 
 	while (r->next < r->t->nhops) {
@@ -844,11 +844,7 @@ run_step(struct chain_run *r)
 			 * took this hop from the disk cache after this one
 			 * began: this one asked for fresh credentials. */
 			memo_restart(m);
-			w = xcalloc(1, sizeof *w);
-			w->run = r;
-			m->waiters = w;
-			start_hop(r, m);
-			return;
+			break;
 		}
 		if (m->state == MEMO_PENDING) {
 			w = xcalloc(1, sizeof *w);
@@ -873,7 +869,8 @@ run_step(struct chain_run *r)
 		run_finish(r);
 		return;
 	}
-	m = memo_new(r->eng, r->keys[r->next]);
+	if (m == NULL)
+		m = memo_new(r->eng, r->keys[r->next]);
 	w = xcalloc(1, sizeof *w);
 	w->run = r;
 	m->waiters = w;
